@@ -79,6 +79,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _needsRecovery = true;
             await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
             file = await ReadFileAsync(name, cancellationToken).ConfigureAwait(false);
             if (file is null)
@@ -170,6 +171,9 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 
                 values.Add((name, value!));
             }
+
+            // From here until the end, a failure leaves work for the next operation's recovery.
+            _needsRecovery = true;
 
             // 1. The new key, beside the old one. Until step 3 the old key stays authoritative (roll back on open).
             var (newKey, content) = _keySource.Create(newMasterPassword);
