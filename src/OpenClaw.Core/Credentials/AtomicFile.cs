@@ -142,7 +142,16 @@ internal static class AtomicFile
 
         // .NET cannot open a directory as a file, so this goes to libc directly (blittable arguments only: AOT-safe).
         var path = System.Text.Encoding.UTF8.GetBytes(directory + "\0");
-        var fd = NativeMethods.open(path, 0 /* O_RDONLY */);
+        int fd;
+        try
+        {
+            fd = NativeMethods.open(path, 0 /* O_RDONLY */);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return; // an exotic libc: the rename has happened; only its durability across power loss is weaker
+        }
+
         if (fd < 0)
         {
             return; // best effort: the rename itself has already happened
@@ -158,7 +167,7 @@ internal static class AtomicFile
         }
     }
 
-    private static bool TryDelete(string path)
+    public static bool TryDelete(string path)
     {
         try
         {

@@ -310,8 +310,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             foreach (var file in Directory.EnumerateFiles(_root, AtomicFile.TempPrefix + source.FileName + "*"))
             {
-                File.Delete(file);
-                count++;
+                count += AtomicFile.TryDelete(file) ? 1 : 0;
             }
         }
 
