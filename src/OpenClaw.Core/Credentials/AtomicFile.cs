@@ -49,17 +49,10 @@ internal static class AtomicFile
             {
                 File.Move(temp, path, overwrite: true);
             }
-            else
+            else if (!MoveExclusive(temp, path))
             {
-                try
-                {
-                    File.Move(temp, path, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    TryDelete(temp);
-                    return false;
-                }
+                TryDelete(temp);
+                return false;
             }
         }
         catch
@@ -70,6 +63,50 @@ internal static class AtomicFile
 
         SyncDirectory(directory);
         return true;
+    }
+
+    /// <summary>Moves <paramref name="source"/> to <paramref name="destination"/> only if nothing is there yet, atomically.</summary>
+    /// <remarks>
+    /// File.Move(overwrite: false) checks and then renames, so two racing writers can both "win". On Unix, link(2)
+    /// fails with EEXIST instead; on Windows, MoveFileEx without REPLACE_EXISTING is already exclusive.
+    /// </remarks>
+    private static bool MoveExclusive(string source, string destination)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            int result;
+            try
+            {
+                result = NativeMethods.link(CString(source), CString(destination));
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                result = -2;
+            }
+
+            if (result == 0)
+            {
+                File.Delete(source);
+                return true;
+            }
+
+            if (result == -1 && Marshal.GetLastPInvokeError() == 17 /* EEXIST on Linux and macOS */)
+            {
+                return false;
+            }
+
+            // No hard links on this file system: fall back to the (check-then-rename) managed move.
+        }
+
+        try
+        {
+            File.Move(source, destination, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            return false;
+        }
     }
 
     /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/> and makes the rename durable.</summary>
@@ -112,8 +149,11 @@ internal static class AtomicFile
         }
     }
 
-    /// <summary>Removes temp files left by a crash in the middle of <see cref="WriteAsync"/>.</summary>
-    public static int DeleteStrayTempFiles(string directory)
+    /// <summary>
+    /// Removes temp files matching <paramref name="pattern"/> left by a crash in the middle of <see cref="WriteAsync"/>.
+    /// Only files last written before <paramref name="olderThan"/> go, so another writer's file in flight survives.
+    /// </summary>
+    public static int DeleteStrayTempFiles(string directory, string pattern, DateTimeOffset olderThan)
     {
         if (!Directory.Exists(directory))
         {
@@ -121,9 +161,9 @@ internal static class AtomicFile
         }
 
         var count = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, TempPrefix + "*"))
+        foreach (var file in Directory.EnumerateFiles(directory, pattern))
         {
-            if (TryDelete(file))
+            if (File.GetLastWriteTimeUtc(file) < olderThan.UtcDateTime && TryDelete(file))
             {
                 count++;
             }
@@ -141,11 +181,10 @@ internal static class AtomicFile
         }
 
         // .NET cannot open a directory as a file, so this goes to libc directly (blittable arguments only: AOT-safe).
-        var path = System.Text.Encoding.UTF8.GetBytes(directory + "\0");
         int fd;
         try
         {
-            fd = NativeMethods.open(path, 0 /* O_RDONLY */);
+            fd = NativeMethods.open(CString(directory), OpenReadOnlyCloseOnExec);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -166,6 +205,11 @@ internal static class AtomicFile
             _ = NativeMethods.close(fd);
         }
     }
+
+    // O_RDONLY | O_CLOEXEC, so a sandboxed child spawned at that instant never inherits the descriptor.
+    private static int OpenReadOnlyCloseOnExec => OperatingSystem.IsMacOS() ? 0x1000000 : OperatingSystem.IsLinux() ? 0x80000 : 0;
+
+    private static byte[] CString(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");
 
     public static bool TryDelete(string path)
     {
@@ -198,6 +242,10 @@ internal static class AtomicFile
         [DllImport("libc", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int close(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int link(byte[] oldPath, byte[] newPath);
 #pragma warning restore SYSLIB1054, CA5392, CA2101, IDE1006
     }
 }

@@ -18,18 +18,24 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 {
     private const string SideFileExtension = ".next";
 
+    /// <summary>A temp file this old is a crash's leftover, not another writer's file in flight.</summary>
+    private static readonly TimeSpan s_strayTempAge = TimeSpan.FromMinutes(5);
+
     private readonly string _root;
     private readonly string _directory;
     private readonly KeySource _keySource;
     private readonly KeySource[] _allKeySources;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile MasterKey? _key;
     private volatile bool _opened;
     private bool _needsRecovery;
 
     /// <summary>Creates a store over <paramref name="paths"/>; nothing is read or written until first use.</summary>
-    public CredentialStore(StatePaths paths, CredentialStoreOptions? options = null, ILogger<CredentialStore>? logger = null)
+    public CredentialStore(
+        StatePaths paths, CredentialStoreOptions? options = null, ILogger<CredentialStore>? logger = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         options ??= new CredentialStoreOptions();
@@ -42,6 +48,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             : keyFile;
         _allKeySources = [keyFile, new PasswordSource(kdfFile, new Secret(string.Empty), options.Argon2)];
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Test hook: called at each step of a rotation; throwing from it simulates a crash there.</summary>
@@ -287,7 +294,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             AtomicFile.EnsurePrivateDirectory(_directory);
-            var stray = AtomicFile.DeleteStrayTempFiles(_directory) + DeleteStrayKeyTempFiles();
+            var stray = DeleteStrayTempFiles();
             if (stray > 0)
             {
                 LogStrayTempFilesRemoved(_logger, stray);
@@ -303,15 +310,13 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         }
     }
 
-    private int DeleteStrayKeyTempFiles()
+    private int DeleteStrayTempFiles()
     {
-        var count = 0;
+        var cutoff = _timeProvider.GetUtcNow() - s_strayTempAge;
+        var count = AtomicFile.DeleteStrayTempFiles(_directory, AtomicFile.TempPrefix + "*", cutoff);
         foreach (var source in _allKeySources)
         {
-            foreach (var file in Directory.EnumerateFiles(_root, AtomicFile.TempPrefix + source.FileName + "*"))
-            {
-                count += AtomicFile.TryDelete(file) ? 1 : 0;
-            }
+            count += AtomicFile.DeleteStrayTempFiles(_root, AtomicFile.TempPrefix + source.FileName + "*", cutoff);
         }
 
         return count;

@@ -1,4 +1,5 @@
 using OpenClaw.Core.Credentials;
+using OpenClaw.Testing;
 
 namespace OpenClaw.Core.Tests.Credentials;
 
@@ -121,6 +122,44 @@ public sealed class CredentialStoreRotationTests : IDisposable
         await AssertAllReadAsync(store);
         await store.SetAsync("openai", new Secret("changed"), _ct);
         Assert.Equal("changed", (await _env.Open().GetAsync("openai", _ct))?.Reveal());
+    }
+
+    [Fact]
+    public async Task GetAsync_WhileARotationIsBetweenCommitAndMovingFiles_ReturnsTheRightValues()
+    {
+        var store = _env.Open();
+        await SeedAsync(store);
+        var readers = new List<Task<Secret?>>();
+        store.RotationFault = s =>
+        {
+            if (s == RotationStep.KeyCommitted)
+            {
+                // New key in force, files still under the old one: these reads must wait for the rotation, not fail.
+                readers.AddRange(s_secrets.Keys.Select(name => store.GetAsync(name, _ct).AsTask()));
+            }
+        };
+
+        await store.RotateKeyAsync(cancellationToken: _ct);
+        var values = await Task.WhenAll(readers).WaitAsync(TestTimeouts.Default, _ct);
+
+        Assert.Equal(s_secrets.Values, values.Select(v => v?.Reveal()));
+    }
+
+    [Fact]
+    public async Task SetAsync_TwoInstancesCreatingTheKeyAtOnce_AgreeOnOneKey()
+    {
+        var first = _env.Open();
+        var second = _env.Open();
+        await first.ListAsync(_ct);
+        await second.ListAsync(_ct);
+
+        await Task.WhenAll(
+            Task.Run(() => first.SetAsync("a", new Secret("1"), _ct), _ct),
+            Task.Run(() => second.SetAsync("b", new Secret("2"), _ct), _ct));
+
+        var fresh = _env.Open();
+        Assert.Equal("1", (await fresh.GetAsync("a", _ct))?.Reveal());
+        Assert.Equal("2", (await fresh.GetAsync("b", _ct))?.Reveal());
     }
 
     [Fact]

@@ -321,13 +321,20 @@ public sealed class CredentialStoreTests : IDisposable
         await File.WriteAllBytesAsync(stray, [0x4F, 0x43], _ct);
         var strayKey = Path.Combine(_env.Temp.Path, ".tmp-master.key-0123456789ab");
         await File.WriteAllBytesAsync(strayKey, [1, 2, 3], _ct);
+        // A writer's temp file from moments ago may still be in flight: it is ignored but left alone.
+        var inFlight = Path.Combine(_env.CredentialsDirectory, ".tmp-gateway.cred-0123456789ab");
+        await File.WriteAllBytesAsync(inFlight, [0x4F], _ct);
+        File.SetLastWriteTimeUtc(stray, DateTime.UtcNow.AddHours(-1));
+        File.SetLastWriteTimeUtc(strayKey, DateTime.UtcNow.AddHours(-1));
 
         var store = _env.Open();
 
         Assert.Equal(["openai"], await store.ListAsync(_ct));
         Assert.Equal("old", (await store.GetAsync("openai", _ct))?.Reveal());
+        Assert.Null(await store.GetAsync("gateway", _ct));
         Assert.False(File.Exists(stray));
         Assert.False(File.Exists(strayKey));
+        Assert.True(File.Exists(inFlight));
     }
 
     [Fact]
