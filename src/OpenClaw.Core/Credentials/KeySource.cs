@@ -88,8 +88,17 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
 {
     private const int SaltSize = 16;
 
+    // The master.kdf a wrong password was last tried against: asking again fails at once instead of re-running
+    // Argon2id (the password cannot change within a process).
+    private byte[]? _rejected;
+
     public override MasterKey Load(byte[] content)
     {
+        if (_rejected is { } rejected && rejected.AsSpan().SequenceEqual(content))
+        {
+            throw WrongPassword();
+        }
+
         KdfFile? file;
         try
         {
@@ -143,9 +152,8 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
         if (!CryptographicOperations.FixedTimeEquals(key.CheckValue(), check))
         {
             key.Dispose();
-            throw new OpenClawException(
-                "wrong master password: OPENCLAW_MASTER_PASSWORD does not unlock this credential store. " +
-                "Set it to the password the store was created (or last rotated) with.");
+            _rejected = content;
+            throw WrongPassword();
         }
 
         return key;
@@ -196,6 +204,10 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
             CryptographicOperations.ZeroMemory(passwordBytes);
         }
     }
+
+    private static OpenClawException WrongPassword() =>
+        new("wrong master password: OPENCLAW_MASTER_PASSWORD does not unlock this credential store. " +
+            "Set it to the password the store was created (or last rotated) with.");
 
     private static OpenClawException Damaged(string what) =>
         new($"master.kdf in the state directory is damaged ({what}). Restore it from a backup; " +

@@ -30,10 +30,13 @@ public sealed class CredentialStorePasswordTests : IDisposable
     {
         await _env.Open(CredentialTestStore.CheapPassword).SetAsync("openai", new Secret("sk-pw"), _ct);
 
-        var ex = await Assert.ThrowsAsync<OpenClawException>(
-            async () => await _env.Open(CredentialTestStore.Password("tr0ub4dor&3")).GetAsync("openai", _ct));
+        var wrong = _env.Open(CredentialTestStore.Password("tr0ub4dor&3"));
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(async () => await wrong.GetAsync("openai", _ct));
+        var again = await Assert.ThrowsAsync<OpenClawException>(async () => await wrong.GetAsync("openai", _ct));
 
         Assert.StartsWith("wrong master password:", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ex.Message, again.Message);
         Assert.Contains("OPENCLAW_MASTER_PASSWORD", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("tr0ub4dor", ex.Message, StringComparison.Ordinal);
     }
