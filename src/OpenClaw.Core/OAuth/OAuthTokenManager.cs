@@ -205,6 +205,12 @@ public sealed partial class OAuthTokenManager : IDisposable
                 "allowed only on loopback). Fix the provider's oauth.tokenUrl.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            throw new OpenClawException(
+                $"the OAuth client id for credential '{credentialName}' is empty. Set the provider's oauth.clientId.");
+        }
+
         if (current.RefreshToken is null)
         {
             throw new OpenClawException(

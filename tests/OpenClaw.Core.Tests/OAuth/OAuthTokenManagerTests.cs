@@ -222,6 +222,39 @@ public sealed class OAuthTokenManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetAccessTokenAsync_EndpointNeverAnswers_TimesOutWithAClearMessage()
+    {
+        await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.HoldResponsesUntil = never.Task;
+        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        using var manager = new OAuthTokenManager(_store, impatient, _time);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => manager.GetAccessTokenAsync(Name, Options, _ct));
+        never.SetResult();
+
+        Assert.Contains("did not answer in time", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("The stored token was kept.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAccessTokenAsync_CallerCancels_ThrowsCancellationNotARefreshError()
+    {
+        await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.HoldResponsesUntil = never.Task;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+
+        var call = _manager.GetAccessTokenAsync(Name, Options, cts.Token);
+        await _server.FirstRequestReceived.WaitAsync(TestTimeouts.Default, _ct);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        never.SetResult();
+        Assert.Contains(InitialRefresh, (await _store.GetAsync(Name, _ct))!.Reveal(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForceRefreshAsync_ValidTokenRejectedByTheProvider_RefreshesAnyway()
     {
         await SaveInitialAsync(expiresIn: TimeSpan.FromHours(1));
