@@ -1,0 +1,251 @@
+using System.Runtime.InteropServices;
+
+namespace OpenClaw.Core.Credentials;
+
+/// <summary>
+/// Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the target,
+/// fsync the directory. A crash at any point leaves either the old content or the new one, never a partial file.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Every temp file starts with this; a credential name can never start with '.', so they never collide.</summary>
+    public const string TempPrefix = ".tmp-";
+
+    public const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically, with mode 0600.</summary>
+    /// <returns>False when <paramref name="overwrite"/> is false and the file already exists (it is left as it was).</returns>
+    public static async Task<bool> WriteAsync(
+        string path, ReadOnlyMemory<byte> content, bool overwrite, Action<string>? beforeReplace, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, TempPrefix + Path.GetFileName(path) + "-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Set at creation, so the secret is never readable by others, not even for a moment.
+                options.UnixCreateMode = OwnerReadWrite;
+            }
+
+            var stream = new FileStream(temp, options);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            beforeReplace?.Invoke(path);
+            if (overwrite)
+            {
+                File.Move(temp, path, overwrite: true);
+            }
+            else if (!MoveExclusive(temp, path))
+            {
+                TryDelete(temp);
+                return false;
+            }
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        SyncDirectory(directory);
+        return true;
+    }
+
+    /// <summary>Moves <paramref name="source"/> to <paramref name="destination"/> only if nothing is there yet, atomically.</summary>
+    /// <remarks>
+    /// File.Move(overwrite: false) checks and then renames, so two racing writers can both "win". On Unix, link(2)
+    /// fails with EEXIST instead; on Windows, MoveFileEx without REPLACE_EXISTING is already exclusive.
+    /// </remarks>
+    private static bool MoveExclusive(string source, string destination)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            int result;
+            try
+            {
+                result = NativeMethods.link(CString(source), CString(destination));
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                result = -2;
+            }
+
+            if (result == 0)
+            {
+                File.Delete(source);
+                return true;
+            }
+
+            if (result == -1 && Marshal.GetLastPInvokeError() == 17 /* EEXIST on Linux and macOS */)
+            {
+                return false;
+            }
+
+            // No hard links on this file system: fall back to the (check-then-rename) managed move.
+        }
+
+        try
+        {
+            File.Move(source, destination, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/> and makes the rename durable.</summary>
+    public static void Replace(string source, string destination)
+    {
+        File.Move(source, destination, overwrite: true);
+        SyncDirectory(Path.GetDirectoryName(destination)!);
+    }
+
+    /// <summary>Deletes <paramref name="path"/> (if present) and makes the deletion durable.</summary>
+    public static bool Delete(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        SyncDirectory(Path.GetDirectoryName(path)!);
+        return true;
+    }
+
+    /// <summary>Creates <paramref name="path"/> with mode 0700 if missing, and tightens it to 0700 if it is looser.</summary>
+    public static void EnsurePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, OwnerOnlyDirectory);
+        }
+
+        if (File.GetUnixFileMode(path) != OwnerOnlyDirectory)
+        {
+            File.SetUnixFileMode(path, OwnerOnlyDirectory);
+        }
+    }
+
+    /// <summary>
+    /// Removes temp files matching <paramref name="pattern"/> left by a crash in the middle of <see cref="WriteAsync"/>.
+    /// Only files last written before <paramref name="olderThan"/> go, so another writer's file in flight survives.
+    /// </summary>
+    public static int DeleteStrayTempFiles(string directory, string pattern, DateTimeOffset olderThan)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, pattern))
+        {
+            if (File.GetLastWriteTimeUtc(file) < olderThan.UtcDateTime && TryDelete(file))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>fsync on the directory, so a rename or unlink inside it survives a power loss.</summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // NTFS journals metadata; there is no directory handle to flush.
+        }
+
+        // .NET cannot open a directory as a file, so this goes to libc directly (blittable arguments only: AOT-safe).
+        int fd;
+        try
+        {
+            fd = NativeMethods.open(CString(directory), OpenReadOnlyCloseOnExec);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return; // an exotic libc: the rename has happened; only its durability across power loss is weaker
+        }
+
+        if (fd < 0)
+        {
+            return; // best effort: the rename itself has already happened
+        }
+
+        try
+        {
+            _ = NativeMethods.fsync(fd);
+        }
+        finally
+        {
+            _ = NativeMethods.close(fd);
+        }
+    }
+
+    // O_RDONLY | O_CLOEXEC, so a sandboxed child spawned at that instant never inherits the descriptor.
+    private static int OpenReadOnlyCloseOnExec => OperatingSystem.IsMacOS() ? 0x1000000 : OperatingSystem.IsLinux() ? 0x80000 : 0;
+
+    private static byte[] CString(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");
+
+    public static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static class NativeMethods
+    {
+#pragma warning disable SYSLIB1054, CA5392, CA2101, IDE1006 // plain blittable libc calls; LibraryImport would need unsafe code in Core
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int open(byte[] path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int close(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int link(byte[] oldPath, byte[] newPath);
+#pragma warning restore SYSLIB1054, CA5392, CA2101, IDE1006
+    }
+}
