@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Text;
+using OpenClaw.Core;
+using OpenClaw.Core.Credentials;
+using OpenClaw.Core.State;
+
+namespace OpenClaw.Cli.Credentials;
+
+/// <summary><c>openclaw credentials list | set | delete | rotate-key</c>: the encrypted credential store.</summary>
+/// <remarks>
+/// A secret is never taken from the command line (argv is visible to every process on the machine): it is read from
+/// standard input, typed without echo at a terminal, or taken from a named environment variable.
+/// </remarks>
+internal static class CredentialCommands
+{
+    /// <summary>Builds the command; <paramref name="getEnvironmentVariable"/> and <paramref name="input"/> replace the process's (tests).</summary>
+    public static Command Create(Func<string, string?>? getEnvironmentVariable = null, TextReader? input = null)
+    {
+        var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        CredentialStore OpenStore() =>
+            new(StatePaths.FromEnvironment(environment), CredentialStoreOptions.FromEnvironment(environment));
+
+        var list = new Command("list", "List the names of stored credentials (values are never printed).");
+        list.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            using var store = OpenStore();
+            foreach (var name in await store.ListAsync(cancellationToken))
+            {
+                await result.InvocationConfiguration.Output.WriteLineAsync(name);
+            }
+
+            return 0;
+        }));
+
+        var setName = new Argument<string>("name") { Description = "The credential's name, e.g. anthropic or telegram." };
+        var fromEnv = new Option<string?>("--from-env") { Description = "Read the value from this environment variable instead of standard input." };
+        var set = new Command("set", "Store a secret, read from standard input (typed without echo at a terminal).") { setName, fromEnv };
+        set.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            var name = result.GetRequiredValue(setName);
+            string? value;
+            if (result.GetValue(fromEnv) is { } variable)
+            {
+                value = environment(variable);
+                if (string.IsNullOrEmpty(value))
+                {
+                    throw new OpenClawException($"the environment variable {variable} is not set or is empty.");
+                }
+            }
+            else
+            {
+                value = await ReadSecretAsync(input, result.InvocationConfiguration.Error, name, cancellationToken);
+            }
+
+            using var store = OpenStore();
+            await store.SetAsync(name, new Secret(value), cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync($"credential '{name}' stored.");
+            return 0;
+        }));
+
+        var deleteName = new Argument<string>("name") { Description = "The credential to delete." };
+        var delete = new Command("delete", "Delete a stored credential.") { deleteName };
+        delete.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            var name = result.GetRequiredValue(deleteName);
+            using var store = OpenStore();
+            if (!await store.DeleteAsync(name, cancellationToken))
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"error: no credential named '{name}'.");
+                return 1;
+            }
+
+            await result.InvocationConfiguration.Output.WriteLineAsync($"credential '{name}' deleted.");
+            return 0;
+        }));
+
+        var rotate = new Command("rotate-key", "Re-encrypt every credential under a new key (crash-safe).");
+        rotate.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            using var store = OpenStore();
+            await store.RotateKeyAsync(cancellationToken: cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync("credential key rotated.");
+            return 0;
+        }));
+
+        return new Command("credentials", "Manage the encrypted credential store.") { list, set, delete, rotate };
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (OpenClawException ex)
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<string> ReadSecretAsync(TextReader? input, TextWriter prompt, string name, CancellationToken cancellationToken)
+    {
+        string? value;
+        if (input is null && !Console.IsInputRedirected)
+        {
+            await prompt.WriteAsync($"Value for '{name}' (not echoed): ");
+            value = ReadWithoutEcho();
+            await prompt.WriteLineAsync();
+        }
+        else
+        {
+            value = await (input ?? Console.In).ReadLineAsync(cancellationToken);
+        }
+
+        if (string.IsNullOrEmpty(value))
+        {
+            throw new OpenClawException("no value was given; pipe it on standard input or use --from-env VAR.");
+        }
+
+        return value;
+    }
+
+    private static string ReadWithoutEcho()
+    {
+        var sb = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                return sb.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (sb.Length > 0)
+                {
+                    sb.Length--;
+                }
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                sb.Append(key.KeyChar);
+            }
+        }
+    }
+}
