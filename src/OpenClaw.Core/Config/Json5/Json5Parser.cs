@@ -669,7 +669,8 @@ internal sealed class Json5Parser
 
         if (next != '*')
         {
-            throw Error("unexpected character '/' (comments start with // or /*)", start);
+            _pos++;
+            throw Unexpected("expected '/' or '*' after '/' (comments start with // or /*)");
         }
 
         _pos += 2;
