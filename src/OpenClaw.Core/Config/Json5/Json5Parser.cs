@@ -103,6 +103,7 @@ internal sealed class Json5Parser
                 {
                     _items.Add(value);
                 }
+
                 SkipTrivia();
                 if (_pos < _text.Length && _text[_pos] == ',')
                 {
