@@ -502,7 +502,7 @@ internal sealed class Json5Parser
     }
 
     /// <summary>Converts hexadecimal digits to the nearest double (ties to even), like JavaScript's Number().</summary>
-    internal static double HexToDouble(ReadOnlySpan<char> digits)
+    private static double HexToDouble(ReadOnlySpan<char> digits)
     {
         var i = 0;
         while (i < digits.Length && digits[i] == '0')
