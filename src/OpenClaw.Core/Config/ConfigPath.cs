@@ -124,7 +124,7 @@ public sealed class ConfigPath
 
         foreach (var c in key)
         {
-            if (c is '.' or '[' or ']' or '"' or '\'' || char.IsWhiteSpace(c) || char.IsControl(c))
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '@' or '+' or '$'))
             {
                 return false;
             }

@@ -322,7 +322,7 @@ public static class ConfigSchema
 
     private static TelegramOptions AfterTelegram(TelegramOptions options, Json5Object node, BindContext ctx, string path)
     {
-        if (options.Mode == TelegramMode.Webhook && string.IsNullOrEmpty(options.WebhookUrl))
+        if (options.Mode == TelegramMode.Webhook && string.IsNullOrEmpty(options.WebhookUrl) && node.Find("webhookUrl") is null)
         {
             var at = (Json5Node?)node.Find("mode")?.Value ?? node;
             ctx.Error(ConfigPath.Append(path, "webhookUrl"), at,

@@ -701,8 +701,15 @@ internal sealed class Field<TOwner, T>(
 
     public override void WriteValue(Utf8JsonWriter writer, TOwner owner)
     {
+        // An optional value that is not set (oauth, webhookUrl, a route's peer) is left out rather than written as null.
+        var value = get(owner);
+        if (value is null)
+        {
+            return;
+        }
+
         writer.WritePropertyName(Name);
-        type.WriteValue(writer, get(owner));
+        type.WriteValue(writer, value);
     }
 }
 
