@@ -11,6 +11,7 @@ internal static class CliApp
         var root = new RootCommand("OpenClaw.NET — a self-hosted personal AI assistant gateway.")
         {
             GatewayCommands.Create(),
+            Config.ConfigCommands.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

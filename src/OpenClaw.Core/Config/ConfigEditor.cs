@@ -92,7 +92,8 @@ public sealed class ConfigEditor
         var validation = _loader.Validate(edited);
         if (!validation.IsValid)
         {
-            throw new ConfigException(_loader.ConfigFile + " (after the edit)", validation.Errors);
+            // The positions refer to the edited text, which differs from the file only around the edited key.
+            throw new ConfigException(_loader.ConfigFile, validation.Errors);
         }
 
         if (original == edited)
