@@ -29,10 +29,17 @@ internal static class ConfigCommands
         var validate = new Command("validate", "Check the config file; print every error with its line and column.") { file };
         validate.SetAction(async (result, cancellationToken) =>
         {
-            var loader = Loader(result.GetValue(file));
+            var explicitFile = result.GetValue(file);
+            var loader = Loader(explicitFile);
             return await RunAsync(result, async () =>
             {
                 var exists = File.Exists(loader.ConfigFile);
+                if (!exists && explicitFile is not null)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"error: {loader.ConfigFile} does not exist.");
+                    return 1;
+                }
+
                 await loader.LoadAsync(cancellationToken);
                 await result.InvocationConfiguration.Output.WriteLineAsync(exists
                     ? $"{loader.ConfigFile}: valid"

@@ -13,7 +13,18 @@ internal static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
+        if (!Directory.Exists(directory))
+        {
+            // A state directory created here holds secrets' config: owner-only, like the files in it.
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, OwnerOnly | UnixFileMode.UserExecute);
+            }
+        }
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Path.GetRandomFileName()}.tmp");
         var options = new FileStreamOptions
         {

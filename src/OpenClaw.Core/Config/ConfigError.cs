@@ -22,9 +22,17 @@ public sealed class ConfigException : OpenClawException
         Errors = errors;
     }
 
-    /// <summary>Creates an exception for a file that could not be read at all (no positions).</summary>
-    public ConfigException(string file, string message, Exception? innerException = null)
-        : base(message, innerException ?? new IOException(message))
+    /// <summary>Creates an exception for a file that could not be read at all (no positions), with the cause.</summary>
+    public ConfigException(string file, string message, Exception innerException)
+        : base(message, innerException)
+    {
+        File = file;
+        Errors = [];
+    }
+
+    /// <summary>Creates an exception for a file that cannot be used as a whole (no positions).</summary>
+    public ConfigException(string file, string message)
+        : base(message)
     {
         File = file;
         Errors = [];

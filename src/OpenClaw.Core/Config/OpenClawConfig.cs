@@ -31,6 +31,32 @@ public sealed record OpenClawConfig
     /// <summary>Log level and format.</summary>
     public LoggingOptions Logging { get; init; } = new();
 
+    /// <summary>
+    /// Every secret-bearing value with its key path (e.g. <c>providers.anthropic.apiKey</c>), for status, doctor and the
+    /// security audit (which flags <see cref="SecretReference.IsLiteral"/>).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, SecretReference>> EnumerateSecrets()
+    {
+        foreach (var (name, provider) in Providers)
+        {
+            if (provider.OAuth is null)
+            {
+                yield return new(ConfigPath.Append(ConfigPath.Append("providers", name), "apiKey"), provider.ApiKey);
+            }
+            else
+            {
+                yield return new(ConfigPath.Append(ConfigPath.Append(ConfigPath.Append("providers", name), "oauth"), "credential"),
+                    SecretReference.Credential(provider.OAuth.Credential));
+            }
+        }
+
+        yield return new("channels.telegram.botToken", Channels.Telegram.BotToken);
+        if (Channels.Telegram.Mode == TelegramMode.Webhook)
+        {
+            yield return new("channels.telegram.webhookSecret", Channels.Telegram.WebhookSecret);
+        }
+    }
+
     /// <summary>The configuration used when there is no file: every default, with the state directory's workspace.</summary>
     public static OpenClawConfig CreateDefault(StatePaths paths)
     {

@@ -174,4 +174,28 @@ public sealed class ConfigCommandsTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Validate_MissingExplicitFile_Fails()
+    {
+        var (exit, _, error) = await RunAsync("validate", "--file", _state.Combine("typo.json"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("typo.json does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Set_NoStateDirectory_CreatesItOwnerOnly()
+    {
+        _environment["OPENCLAW_STATE_DIR"] = _state.Combine("fresh");
+
+        var (exit, _, _) = await RunAsync("set", "channels.telegram.enabled", "true");
+
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(_state.Combine("fresh", "openclaw.json")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_state.Combine("fresh")));
+        }
+    }
 }

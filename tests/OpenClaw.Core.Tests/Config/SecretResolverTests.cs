@@ -88,4 +88,17 @@ public sealed class SecretResolverTests
 
         Assert.Equal("sk-${not-a-var}", result.Secret!.Reveal());
     }
+
+    [Fact]
+    public void EnumerateSecrets_ListsEverySecretWithItsPath()
+    {
+        var config = TestConfig.Valid("{ providers: { anthropic: { oauth: { tokenUrl: 'https://a.example/t', clientId: 'c' } }, openai: { apiKey: 'sk-literal' } }, channels: { telegram: { mode: 'webhook', webhookUrl: 'https://h.example/tg' } } }");
+
+        var secrets = config.EnumerateSecrets().ToDictionary(p => p.Key, p => p.Value);
+
+        Assert.Equal(["channels.telegram.botToken", "channels.telegram.webhookSecret", "providers.anthropic.oauth.credential", "providers.openai.apiKey"], secrets.Keys.Order());
+        Assert.Equal("cred:anthropic-oauth", secrets["providers.anthropic.oauth.credential"].ToString());
+        Assert.True(secrets["providers.openai.apiKey"].IsLiteral);
+        Assert.Equal("cred:telegram-webhook", secrets["channels.telegram.webhookSecret"].ToString());
+    }
 }
