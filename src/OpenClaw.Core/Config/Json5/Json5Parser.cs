@@ -813,7 +813,7 @@ internal sealed class Json5Parser
         {
             '\'' => "'\\''",
             '\\' => "'\\\\'",
-            _ when c < 0x20 || c == 0x7F || char.IsSurrogate(c) || c is '\u2028' or '\u2029' || char.IsWhiteSpace(c)
+            _ when c < 0x20 || c == 0x7F || char.IsSurrogate(c) || (c != ' ' && char.IsWhiteSpace(c))
                 => $"'\\u{(int)c:X4}'",
             _ => $"'{c}'",
         };
