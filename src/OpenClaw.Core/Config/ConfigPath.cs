@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OpenClaw.Core.Config;
 
 /// <summary>
@@ -105,14 +103,13 @@ public sealed class ConfigPath
     /// <inheritdoc />
     public override string ToString()
     {
-        var builder = new StringBuilder();
         var path = "";
         foreach (var s in Segments)
         {
             path = s.IsIndex ? Append(path, s.Index) : Append(path, s.Name!);
         }
 
-        return builder.Append(path).ToString();
+        return path;
     }
 
     private static bool IsPlain(string key)

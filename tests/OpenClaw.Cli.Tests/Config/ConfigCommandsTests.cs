@@ -198,4 +198,19 @@ public sealed class ConfigCommandsTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_state.Combine("fresh")));
         }
     }
+
+    [Fact]
+    public async Task Get_LiteralSecret_IsRedactedButReferencesShow()
+    {
+        await RunAsync("set", "channels.telegram.botToken", "123456:ABC-secret");
+        await RunAsync("set", "providers.openai.apiKey", "${OPENAI_API_KEY}");
+
+        var token = await RunAsync("get", "channels.telegram.botToken");
+        var key = await RunAsync("get", "providers.openai.apiKey");
+        var implicitKey = await RunAsync("get", "providers.anthropic.apiKey");
+
+        Assert.Equal("***", token.Output.Trim());
+        Assert.Equal("${OPENAI_API_KEY}", key.Output.Trim());
+        Assert.Equal("cred:anthropic", implicitKey.Output.Trim());
+    }
 }
