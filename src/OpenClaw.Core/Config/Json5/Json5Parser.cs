@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OpenClaw.Core.Config.Json5;
@@ -14,7 +15,10 @@ internal sealed class Json5Parser
     private readonly string _text;
     private readonly int _maxDepth;
     private readonly bool _allowDuplicateKeys;
-    private readonly List<Frame> _stack = [];
+    private readonly List<Frame> _frames = [];
+    private readonly List<Json5Property> _properties = [];
+    private readonly List<Json5Node> _items = [];
+    private int _depth;
     private StringBuilder? _builder;
     private int _pos;
     private int _line = 1;
@@ -57,14 +61,13 @@ internal sealed class Json5Parser
             if (c is '{' or '[')
             {
                 var start = Here;
-                if (_stack.Count >= _maxDepth)
+                if (_depth >= _maxDepth)
                 {
                     throw Error($"nesting deeper than {_maxDepth} levels", start);
                 }
 
                 _pos++;
-                var frame = new Frame(c == '{', start);
-                _stack.Add(frame);
+                var frame = Push(c == '{', start);
                 SkipTrivia();
                 if (!TryClose(frame, out value))
                 {
@@ -86,13 +89,21 @@ internal sealed class Json5Parser
             // Attach the finished value to its parent, closing every container that ends here.
             while (true)
             {
-                if (_stack.Count == 0)
+                if (_depth == 0)
                 {
                     return value;
                 }
 
-                var frame = _stack[^1];
-                frame.Add(value);
+                var frame = _frames[_depth - 1];
+                if (frame.IsObject)
+                {
+                    _properties.Add(new Json5Property(frame.PendingName, frame.PendingNameSpan, value));
+                }
+                else
+                {
+                    _items.Add(value);
+                }
+
                 SkipTrivia();
                 if (_pos < _text.Length && _text[_pos] == ',')
                 {
@@ -134,10 +145,66 @@ internal sealed class Json5Parser
         _pos++;
         var span = new TextSpan(frame.Start, Here);
         value = frame.IsObject
-            ? new Json5Object(span, frame.Properties ?? (IReadOnlyList<Json5Property>)[])
-            : new Json5Array(span, frame.Items ?? (IReadOnlyList<Json5Node>)[]);
-        _stack.RemoveAt(_stack.Count - 1);
+            ? new Json5Object(span, PopMembers(_properties, frame.First))
+            : new Json5Array(span, PopMembers(_items, frame.First));
+        _depth--;
         return true;
+    }
+
+    /// <summary>Enters a container, reusing the frame object of an earlier container at the same depth.</summary>
+    private Frame Push(bool isObject, TextPosition start)
+    {
+        if (_depth == _frames.Count)
+        {
+            _frames.Add(new Frame());
+        }
+
+        var frame = _frames[_depth++];
+        frame.Reset(isObject, start, isObject ? _properties.Count : _items.Count);
+        return frame;
+    }
+
+    /// <summary>Moves a finished container's members from the shared scratch list into an exactly sized array.</summary>
+    private static T[] PopMembers<T>(List<T> scratch, int first)
+    {
+        var count = scratch.Count - first;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var members = CollectionsMarshal.AsSpan(scratch).Slice(first, count).ToArray();
+        scratch.RemoveRange(first, count);
+        return members;
+    }
+
+    /// <summary>Whether the innermost object already has a member called <paramref name="name"/>, and where.</summary>
+    private bool TryFindName(Frame frame, string name, out TextPosition first)
+    {
+        var members = CollectionsMarshal.AsSpan(_properties)[frame.First..];
+        if (members.Length < 8)
+        {
+            foreach (var p in members)
+            {
+                if (string.Equals(p.Name, name, StringComparison.Ordinal))
+                {
+                    first = p.NameSpan.Start;
+                    return true;
+                }
+            }
+
+            first = default;
+            return false;
+        }
+
+        // Large objects get an index, extended with the members added since the last lookup.
+        var names = frame.Names ??= new Dictionary<string, TextPosition>(StringComparer.Ordinal);
+        for (; frame.Indexed < members.Length; frame.Indexed++)
+        {
+            names.TryAdd(members[frame.Indexed].Name, members[frame.Indexed].NameSpan.Start);
+        }
+
+        return names.TryGetValue(name, out first);
     }
 
     private void RequireValueStart()
@@ -173,7 +240,7 @@ internal sealed class Json5Parser
         }
 
         var nameSpan = new TextSpan(start, Here);
-        if (!_allowDuplicateKeys && frame.TryFindName(name, out var first))
+        if (!_allowDuplicateKeys && TryFindName(frame, name, out var first))
         {
             throw Error($"duplicate key {Quote(name)} (first defined at line {first.Line})", start);
         }
@@ -288,7 +355,7 @@ internal sealed class Json5Parser
                 return ReadNumber(start);
         }
 
-        if (IsWordChar(c))
+        if (c == '\\' || IsIdentifierStartAt(_pos))
         {
             var word = ReadWord();
             var span = new TextSpan(start, Here);
@@ -315,15 +382,13 @@ internal sealed class Json5Parser
     private string ReadWord()
     {
         var begin = _pos;
-        while (_pos < _text.Length && IsWordChar(_text[_pos]))
+        while (_pos < _text.Length && (_text[_pos] == '\\' || IsIdentifierPartAt(_pos)))
         {
-            _pos++;
+            _pos += char.IsHighSurrogate(_text[_pos]) && _pos + 1 < _text.Length ? 2 : 1;
         }
 
         return _text[begin.._pos];
     }
-
-    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '$';
 
     private Json5Number ReadNumber(TextPosition start)
     {
@@ -825,69 +890,31 @@ internal sealed class Json5Parser
 
     private static Json5Exception Error(string reason, TextPosition position) => new(reason, position);
 
-    /// <summary>An object or array still being read.</summary>
-    private sealed class Frame(bool isObject, TextPosition start)
+    /// <summary>An object or array still being read; its members so far sit in the scratch lists from <see cref="First"/>.</summary>
+    private sealed class Frame
     {
-        private Dictionary<string, TextPosition>? _names;
-        private int _indexed;
+        public bool IsObject { get; private set; }
 
-        public bool IsObject { get; } = isObject;
+        public TextPosition Start { get; private set; }
 
-        public TextPosition Start { get; } = start;
-
-        public List<Json5Property>? Properties { get; private set; }
-
-        public List<Json5Node>? Items { get; private set; }
+        public int First { get; private set; }
 
         public string PendingName { get; set; } = "";
 
         public TextSpan PendingNameSpan { get; set; }
 
-        public void Add(Json5Node value)
+        public Dictionary<string, TextPosition>? Names { get; set; }
+
+        public int Indexed { get; set; }
+
+        public void Reset(bool isObject, TextPosition start, int first)
         {
-            if (IsObject)
-            {
-                (Properties ??= []).Add(new Json5Property(PendingName, PendingNameSpan, value));
-            }
-            else
-            {
-                (Items ??= []).Add(value);
-            }
-        }
-
-        /// <summary>Whether <paramref name="name"/> is already a member, and where it was defined.</summary>
-        public bool TryFindName(string name, out TextPosition first)
-        {
-            var properties = Properties;
-            if (properties is null)
-            {
-                first = default;
-                return false;
-            }
-
-            if (properties.Count < 8)
-            {
-                foreach (var p in properties)
-                {
-                    if (string.Equals(p.Name, name, StringComparison.Ordinal))
-                    {
-                        first = p.NameSpan.Start;
-                        return true;
-                    }
-                }
-
-                first = default;
-                return false;
-            }
-
-            // Index the members added since the last lookup.
-            _names ??= new Dictionary<string, TextPosition>(StringComparer.Ordinal);
-            for (; _indexed < properties.Count; _indexed++)
-            {
-                _names.TryAdd(properties[_indexed].Name, properties[_indexed].NameSpan.Start);
-            }
-
-            return _names.TryGetValue(name, out first);
+            IsObject = isObject;
+            Start = start;
+            First = first;
+            PendingName = "";
+            Names?.Clear();
+            Indexed = 0;
         }
     }
 }

@@ -346,6 +346,7 @@ public sealed class Json5ReaderConformanceTests
     [InlineData("a", "unexpected word \"a\", expected a value (strings need quotes)", 1, 1)]
     [InlineData("{a: yes}", "unexpected word \"yes\", expected a value (strings need quotes)", 1, 5)]
     [InlineData("tru", "unexpected word \"tru\", expected a value (strings need quotes)", 1, 1)]
+    [InlineData("{a: café}", "unexpected word \"café\", expected a value (strings need quotes)", 1, 5)]
     [InlineData("truex", "unexpected word \"truex\", expected a value (strings need quotes)", 1, 1)]
     [InlineData("undefined", "unexpected word \"undefined\", expected a value (strings need quotes)", 1, 1)]
     [InlineData("-Inf", "unexpected word \"Inf\", expected Infinity or NaN after the sign", 1, 2)]

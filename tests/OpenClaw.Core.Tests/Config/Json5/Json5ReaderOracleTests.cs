@@ -45,12 +45,15 @@ public sealed class Json5ReaderOracleTests
         var mismatches = new StringBuilder();
         var count = 0;
         var accepted = 0;
+        var duplicates = 0;
+        var positions = 0;
         for (var i = 0; i < documents.Count; i++)
         {
-            var ours = NodeJson5Oracle.Verdict(documents[i]);
+            var ours = NodeJson5Oracle.Verdict(documents[i], out var duplicateKey, out var errorOffset);
             var theirs = expected[i];
             accepted += theirs.StartsWith("ok ", StringComparison.Ordinal) ? 1 : 0;
-            if (!Agrees(documents[i], ours, theirs) && ++count <= 15)
+            duplicates += duplicateKey ? 1 : 0;
+            if (!Agrees(documents[i], ours, errorOffset, theirs, ref positions) && ++count <= 15)
             {
                 mismatches.Append("\n  document ").Append(NodeJson5Oracle.QuoteAscii(documents[i]))
                     .Append("\n    ours:   ").Append(ours)
@@ -60,15 +63,21 @@ public sealed class Json5ReaderOracleTests
 
         Assert.True(count == 0, $"{count} of {documents.Count} documents differ from npm json5:{mismatches}");
 
-        // The corpus must exercise both sides, or agreement proves little.
+        // The corpus must exercise both sides, duplicates and error positions, or agreement proves little.
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{documents.Count} documents: {accepted} accepted by json5, {duplicates} with duplicate keys, " +
+            $"{positions} error positions compared");
         Assert.InRange(accepted, documents.Count / 3, documents.Count * 4 / 5);
+        Assert.InRange(duplicates, 50, documents.Count);
+        Assert.InRange(positions, documents.Count / 6, documents.Count);
     }
 
     /// <summary>
     /// Same value, or both reject. Where both report an unexpected character or end of input, the positions must match
-    /// too, unless the text has CR, U+2028 or U+2029 (json5 counts only LF as a line break; we count all of them).
+    /// too, once ours is restated the way json5 counts: it breaks lines only at LF (we also break at CR, U+2028 and
+    /// U+2029), and puts a bad LF at column 0 of the next line.
     /// </summary>
-    private static bool Agrees(string document, string ours, string theirs)
+    private static bool Agrees(string document, string ours, int errorOffset, string theirs, ref int positionsCompared)
     {
         var ourReject = ours.StartsWith("reject ", StringComparison.Ordinal);
         var theirReject = theirs.StartsWith("reject ", StringComparison.Ordinal);
@@ -82,16 +91,22 @@ public sealed class Json5ReaderOracleTests
             return ours == theirs;
         }
 
-        var ourParts = ours.Split(' ', 3);
+        var ourReason = ours.Split(' ', 3)[2];
         var theirParts = theirs.Split(' ', 3);
-        var comparable = document.IndexOfAny(['\r', '\u2028', '\u2029']) < 0 &&
-            (ourParts[2].StartsWith("unexpected character", StringComparison.Ordinal) ||
-             ourParts[2].StartsWith("unexpected end of input", StringComparison.Ordinal)) &&
+        var comparable =
+            (ourReason.StartsWith("unexpected character", StringComparison.Ordinal) ||
+             ourReason.StartsWith("unexpected end of input", StringComparison.Ordinal)) &&
             (theirParts[2].Contains("invalid character", StringComparison.Ordinal) ||
-             theirParts[2].Contains("invalid end of input", StringComparison.Ordinal));
+             theirParts[2].Contains("invalid end of input", StringComparison.Ordinal)) &&
+            !theirParts[1].EndsWith(":0", StringComparison.Ordinal);
+        if (!comparable)
+        {
+            return true;
+        }
 
-        // json5 reports a bad line break at column 0 of the next line; we report where the line break is.
-        comparable &= !theirParts[1].EndsWith(":0", StringComparison.Ordinal);
-        return !comparable || ourParts[1] == theirParts[1];
+        positionsCompared++;
+        var lineStart = errorOffset == 0 ? 0 : document.LastIndexOf('\n', errorOffset - 1) + 1;
+        var line = 1 + document.AsSpan(0, errorOffset).Count('\n');
+        return theirParts[1] == $"{line}:{errorOffset - lineStart + 1}";
     }
 }

@@ -93,9 +93,14 @@ internal static class NodeJson5Oracle
         return "";
     }
 
-    /// <summary>Our verdict for <paramref name="text"/>, in the oracle's form; duplicate keys resolved as json5 does.</summary>
-    public static string Verdict(string text)
+    /// <summary>
+    /// Our verdict for <paramref name="text"/>, in the oracle's form, with duplicate keys resolved as json5 does;
+    /// <paramref name="errorOffset"/> is where a rejection points (-1 when accepted).
+    /// </summary>
+    public static string Verdict(string text, out bool duplicateKey, out int errorOffset)
     {
+        duplicateKey = false;
+        errorOffset = -1;
         try
         {
             return "ok " + Canonical(Json5Reader.Parse(text));
@@ -103,17 +108,20 @@ internal static class NodeJson5Oracle
         catch (Json5Exception ex) when (ex.Reason.StartsWith("duplicate key", StringComparison.Ordinal))
         {
             // Rejecting duplicates is our deliberate difference; with it switched off, json5's last-wins must match.
+            duplicateKey = true;
             try
             {
                 return "ok " + Canonical(Json5Reader.Parse(text, new Json5ReaderOptions { AllowDuplicateKeys = true }));
             }
             catch (Json5Exception inner)
             {
+                errorOffset = inner.Position.Offset;
                 return $"reject {inner.Line}:{inner.Column} {inner.Reason}";
             }
         }
         catch (Json5Exception ex)
         {
+            errorOffset = ex.Position.Offset;
             return $"reject {ex.Line}:{ex.Column} {ex.Reason}";
         }
     }
