@@ -208,7 +208,6 @@ public static class ConfigSchema
         {
             writer.WriteStartObject();
             writer.WriteString("$schema", "https://json-schema.org/draft/2020-12/schema");
-            writer.WriteString("$id", "https://openclaw.net/schemas/openclaw.json");
             writer.WriteString("title", "openclaw.json");
             s_root.WriteSchema(writer);
             writer.WriteEndObject();
