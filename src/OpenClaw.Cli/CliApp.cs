@@ -12,6 +12,7 @@ internal static class CliApp
         {
             GatewayCommands.Create(),
             Credentials.CredentialCommands.Create(),
+            Config.ConfigCommands.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OpenClaw.Core.Credentials;
+namespace OpenClaw.Core.State;
 
 /// <summary>
 /// Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the target,
@@ -63,6 +63,22 @@ internal static class AtomicFile
 
         SyncDirectory(directory);
         return true;
+    }
+
+    /// <summary>
+    /// Writes UTF-8 text to <paramref name="path"/> atomically with mode 0600, creating a missing parent directory
+    /// with mode 0700 (it sits in the state directory, next to secrets).
+    /// </summary>
+    public static Task WriteAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+        {
+            EnsurePrivateDirectory(directory);
+        }
+
+        return WriteAsync(full, System.Text.Encoding.UTF8.GetBytes(content), overwrite: true, beforeReplace: null, cancellationToken);
     }
 
     /// <summary>Moves <paramref name="source"/> to <paramref name="destination"/> only if nothing is there yet, atomically.</summary>
@@ -150,7 +166,7 @@ internal static class AtomicFile
     }
 
     /// <summary>
-    /// Removes temp files matching <paramref name="pattern"/> left by a crash in the middle of <see cref="WriteAsync"/>.
+    /// Removes temp files matching <paramref name="pattern"/> left by a crash in the middle of <c>WriteAsync</c>.
     /// Only files last written before <paramref name="olderThan"/> go, so another writer's file in flight survives.
     /// </summary>
     public static int DeleteStrayTempFiles(string directory, string pattern, DateTimeOffset olderThan)

@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenClaw.Core.Config;
+using OpenClaw.Core.State;
+
+namespace OpenClaw.Cli.Config;
+
+/// <summary><c>openclaw config path | validate | get | set | unset | schema</c>.</summary>
+internal static class ConfigCommands
+{
+    /// <summary>Builds the command; <paramref name="getEnvironmentVariable"/> replaces the process environment (tests).</summary>
+    public static Command Create(Func<string, string?>? getEnvironmentVariable = null)
+    {
+        var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        ConfigLoader Loader(string? file = null) => file is null
+            ? ConfigLoader.FromEnvironment(environment)
+            : new ConfigLoader(new StatePaths(StatePaths.FromEnvironment(environment).Root, file), environment);
+
+        var path = new Command("path", "Print the config file's path (OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json).");
+        path.SetAction(async (result, cancellationToken) =>
+        {
+            await result.InvocationConfiguration.Output.WriteLineAsync(Loader().ConfigFile);
+            return 0;
+        });
+
+        var file = new Option<string?>("--file") { Description = "Validate this file instead of the configured one." };
+        var validate = new Command("validate", "Check the config file; print every error with its line and column.") { file };
+        validate.SetAction(async (result, cancellationToken) =>
+        {
+            var explicitFile = result.GetValue(file);
+            var loader = Loader(explicitFile);
+            return await RunAsync(result, async () =>
+            {
+                var exists = File.Exists(loader.ConfigFile);
+                if (!exists && explicitFile is not null)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"error: {loader.ConfigFile} does not exist.");
+                    return 1;
+                }
+
+                await loader.LoadAsync(cancellationToken);
+                await result.InvocationConfiguration.Output.WriteLineAsync(exists
+                    ? $"{loader.ConfigFile}: valid"
+                    : $"{loader.ConfigFile} does not exist; every default applies.");
+                return 0;
+            });
+        });
+
+        var getPath = new Argument<string>("path") { Description = "A key path such as gateway.port or agents.default.model." };
+        var get = new Command("get", "Print the effective value at a key path (defaults included; literal secrets redacted).") { getPath };
+        get.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            var key = result.GetRequiredValue(getPath);
+            var keyPath = ConfigPath.Parse(key);
+            var config = await Loader().LoadAsync(cancellationToken);
+            JsonNode? node = JsonNode.Parse(ConfigSchema.ToJson(config));
+            foreach (var segment in keyPath.Segments)
+            {
+                node = segment.IsIndex
+                    ? node is JsonArray array && segment.Index < array.Count ? array[segment.Index] : null
+                    : node is JsonObject obj && obj.TryGetPropertyValue(segment.Name!, out var child) ? child : null;
+                if (node is null)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync(
+                        $"error: {key} is not set and has no default (see `openclaw config schema` for the keys).");
+                    return 1;
+                }
+            }
+
+            await result.InvocationConfiguration.Output.WriteLineAsync(Render(node!));
+            return 0;
+        }));
+
+        var setPath = new Argument<string>("path") { Description = "A key path such as gateway.port." };
+        var setValue = new Argument<string>("value") { Description = "JSON5 (9000, true, [\"a\"], { a: 1 }); anything that does not parse is a string." };
+        var set = new Command("set", "Set a key in the config file, keeping its comments and formatting; nothing is written unless the result is valid.") { setPath, setValue };
+        set.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            var editor = new ConfigEditor(Loader());
+            var key = result.GetRequiredValue(setPath);
+            var edit = await editor.SetAsync(key, result.GetRequiredValue(setValue), cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync(Describe(edit, edit.Changed ? $"set {key}" : $"{key} already has that value"));
+            return 0;
+        }, editing: true));
+
+        var unsetPath = new Argument<string>("path") { Description = "A key path such as gateway.port or routing[0]." };
+        var unset = new Command("unset", "Remove a key from the config file (its default applies again).") { unsetPath };
+        unset.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            var editor = new ConfigEditor(Loader());
+            var key = result.GetRequiredValue(unsetPath);
+            var edit = await editor.UnsetAsync(key, cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync(Describe(edit, edit.Changed ? $"removed {key}" : $"{key} was not set"));
+            return 0;
+        }, editing: true));
+
+        var schema = new Command("schema", "Print the JSON Schema of openclaw.json.");
+        schema.SetAction(async (result, cancellationToken) =>
+        {
+            await result.InvocationConfiguration.Output.WriteLineAsync(ConfigSchema.ToJsonSchema());
+            return 0;
+        });
+
+        return new Command("config", "Show, check and edit openclaw.json.") { path, validate, get, set, unset, schema };
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Func<Task<int>> action, bool editing = false)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ConfigException ex) when (ex.Errors.Count > 0)
+        {
+            var error = result.InvocationConfiguration.Error;
+            var count = ex.Errors.Count == 1 ? "1 error" : $"{ex.Errors.Count} errors";
+            await error.WriteLineAsync(editing
+                ? $"error: nothing written; with this edit {ex.File} would have {count}:"
+                : $"error: {ex.File} has {count}:");
+            foreach (var e in ex.Errors)
+            {
+                await error.WriteLineAsync($"{ex.File}:{e}");
+            }
+
+            return 1;
+        }
+        catch (OpenClaw.Core.OpenClawException ex)
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
+            return 1;
+        }
+    }
+
+    private static string Describe(ConfigEditResult edit, string what) =>
+        edit.BackupFile is null ? $"{what} in {edit.File}" : $"{what} in {edit.File} (previous version kept in {edit.BackupFile})";
+
+    // Strings print bare (handy in scripts); everything else as indented JSON.
+    private static string Render(JsonNode node)
+    {
+        if (node.GetValueKind() == JsonValueKind.String)
+        {
+            return node.GetValue<string>();
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            node.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,115 @@
+using OpenClaw.Core.State;
+using OpenClaw.Core.Config.Json5;
+
+namespace OpenClaw.Core.Config;
+
+/// <summary>The outcome of a <see cref="ConfigEditor"/> edit.</summary>
+/// <param name="Changed">Whether the file was rewritten (false when the value was already so, or an unset key was absent).</param>
+/// <param name="File">The config file.</param>
+/// <param name="BackupFile">Where the previous content was kept, or <see langword="null"/> when there was no previous file or no change.</param>
+public sealed record ConfigEditResult(bool Changed, string File, string? BackupFile);
+
+/// <summary>
+/// <c>openclaw config set/unset</c>: edits the config file's text in place so comments and formatting survive, validates
+/// the result completely before writing, keeps <c>&lt;file&gt;.bak</c>, and replaces the file atomically with mode 0600.
+/// </summary>
+/// <remarks>Not safe against two editors writing the same file at once; the last rename wins.</remarks>
+public sealed class ConfigEditor
+{
+    private readonly ConfigLoader _loader;
+
+    /// <summary>Creates an editor for the file <paramref name="loader"/> reads, validated the way it validates.</summary>
+    public ConfigEditor(ConfigLoader loader)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        _loader = loader;
+    }
+
+    /// <summary>The backup file kept beside the config.</summary>
+    public string BackupFile => _loader.ConfigFile + ".bak";
+
+    /// <summary>
+    /// Sets the key at <paramref name="path"/> to <paramref name="value"/>: JSON5 text, or a bare string when it does not parse.
+    /// </summary>
+    /// <exception cref="ConfigException">The path is invalid, or the edited file would not be valid (nothing is written).</exception>
+    public async Task<ConfigEditResult> SetAsync(string path, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var keyPath = ConfigPath.Parse(path);
+        var original = await ConfigLoader.ReadTextAsync(_loader.ConfigFile, cancellationToken);
+        var text = string.IsNullOrWhiteSpace(original) ? ConfigTextEdit.EmptyDocument : original;
+        var root = ParseExisting(text);
+        var edited = ConfigTextEdit.Set(text, root, keyPath, FormatValue(value, ConfigTextEdit.Style.Detect(text, root)));
+        return await CommitAsync(original, edited, cancellationToken);
+    }
+
+    /// <summary>Removes the key (or array item) at <paramref name="path"/> with its comma; nothing changes when it is absent.</summary>
+    /// <exception cref="ConfigException">The path is invalid, or the edited file would not be valid (nothing is written).</exception>
+    public async Task<ConfigEditResult> UnsetAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var keyPath = ConfigPath.Parse(path);
+        var original = await ConfigLoader.ReadTextAsync(_loader.ConfigFile, cancellationToken);
+        if (string.IsNullOrWhiteSpace(original))
+        {
+            return new ConfigEditResult(false, _loader.ConfigFile, null);
+        }
+
+        var edited = ConfigTextEdit.Unset(original, ParseExisting(original), keyPath);
+        return edited is null
+            ? new ConfigEditResult(false, _loader.ConfigFile, null)
+            : await CommitAsync(original, edited, cancellationToken);
+    }
+
+    /// <summary>The JSON5 text a value argument stands for: itself when it parses as JSON5, else a quoted string.</summary>
+    internal static string FormatValue(string value, ConfigTextEdit.Style style)
+    {
+        Json5Node node;
+        try
+        {
+            node = Json5Reader.Parse(value);
+        }
+        catch (Json5Exception)
+        {
+            return Json5Writer.FormatString(value);
+        }
+
+        return ConfigTextEdit.Format(node, style);
+    }
+
+    private Json5Node ParseExisting(string text)
+    {
+        try
+        {
+            return Json5Reader.Parse(text);
+        }
+        catch (Json5Exception ex)
+        {
+            throw new ConfigException(_loader.ConfigFile, [new ConfigError("", ex.Line, ex.Column, ex.Reason + " (fix the file by hand first)")]);
+        }
+    }
+
+    private async Task<ConfigEditResult> CommitAsync(string? original, string edited, CancellationToken cancellationToken)
+    {
+        var validation = _loader.Validate(edited);
+        if (!validation.IsValid)
+        {
+            // The positions refer to the edited text, which differs from the file only around the edited key.
+            throw new ConfigException(_loader.ConfigFile, validation.Errors);
+        }
+
+        if (original == edited)
+        {
+            return new ConfigEditResult(false, _loader.ConfigFile, null);
+        }
+
+        string? backup = null;
+        if (original is not null)
+        {
+            await AtomicFile.WriteAsync(BackupFile, original, cancellationToken);
+            backup = BackupFile;
+        }
+
+        await AtomicFile.WriteAsync(_loader.ConfigFile, edited, cancellationToken);
+        return new ConfigEditResult(true, _loader.ConfigFile, backup);
+    }
+}
