@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OpenClaw.Core.Config;
+using OpenClaw.Core.State;
 using OpenClaw.Gateway.Hosting;
 using OpenClaw.Testing;
 
@@ -6,11 +8,15 @@ namespace OpenClaw.Gateway.Tests;
 
 public sealed class HealthTests
 {
+    private static OpenClawConfig ConfigWith(StatePaths paths, GatewayOptions gateway) =>
+        OpenClawConfig.CreateDefault(paths) with { Gateway = gateway };
+
     [Fact]
     public async Task Health_OnLoopback_ReportsOkWithVersionAndUptime()
     {
         using var dir = new TempDirectory();
-        await using var app = GatewayHost.Build(new GatewayHostOptions { StateDirectory = dir.Path, Port = 0 });
+        var paths = new StatePaths(dir.Path);
+        await using var app = GatewayHost.Build(paths, ConfigWith(paths, new GatewayOptions { Port = 0 }));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = Assert.Single(GatewayHost.Addresses(app));
         Assert.StartsWith("http://127.0.0.1:", address, StringComparison.Ordinal);
@@ -28,8 +34,9 @@ public sealed class HealthTests
     public void Build_BindThatIsNotAnAddress_FailsWithTheKeyToFix()
     {
         using var dir = new TempDirectory();
+        var paths = new StatePaths(dir.Path);
         var ex = Assert.Throws<OpenClaw.Core.OpenClawException>(
-            () => GatewayHost.Build(new GatewayHostOptions { StateDirectory = dir.Path, Bind = "localhost:80" }));
+            () => GatewayHost.Build(paths, ConfigWith(paths, new GatewayOptions { Bind = "localhost:80" })));
         Assert.Contains("gateway.bind", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using OpenClaw.Core;
-using OpenClaw.Core.State;
 using Microsoft.Extensions.Hosting;
+using OpenClaw.Core;
+using OpenClaw.Core.Config;
+using OpenClaw.Core.State;
 using OpenClaw.Gateway.Hosting;
 
 namespace OpenClaw.Cli.Gateway;
@@ -9,34 +10,60 @@ namespace OpenClaw.Cli.Gateway;
 /// <summary><c>openclaw gateway …</c>.</summary>
 internal static class GatewayCommands
 {
-    public static Command Create()
+    /// <summary>Builds the command; <paramref name="getEnvironmentVariable"/> replaces the process environment (tests).</summary>
+    public static Command Create(Func<string, string?>? getEnvironmentVariable = null)
     {
-        var port = new Option<int?>("--port") { Description = "TCP port to listen on (default: gateway.port, 18789)." };
+        var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        var port = new Option<int?>("--port") { Description = "TCP port to listen on, 0 for any free one (default: gateway.port)." };
         var bind = new Option<string?>("--bind") { Description = "Address to bind (default: gateway.bind, 127.0.0.1)." };
-        var run = new Command("run", "Run the gateway in the foreground.") { port, bind };
+        port.Validators.Add(r =>
+        {
+            // Read the raw token: GetValue throws when the value is not a number at all (reported by the parser already).
+            if (r.Tokens is [var token] && int.TryParse(token.Value, out var value) && value is < 0 or > 65535)
+            {
+                r.AddError("--port must be between 0 and 65535.");
+            }
+        });
+
+        var run = new Command("run", "Run the gateway in the foreground with the config file (defaults when it is missing).") { port, bind };
         run.SetAction(async (result, cancellationToken) =>
         {
-            var options = new GatewayHostOptions
-            {
-                StateDirectory = StatePaths.FromEnvironment().Root,
-                Port = result.GetValue(port) ?? 18789,
-                Bind = result.GetValue(bind) ?? "127.0.0.1",
-            };
+            var error = result.InvocationConfiguration.Error;
             try
             {
-                await using var app = GatewayHost.Build(options);
+                var paths = StatePaths.FromEnvironment(environment);
+                var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
+                if (result.GetValue(port) is { } p || result.GetValue(bind) is not null)
+                {
+                    config = config with
+                    {
+                        Gateway = config.Gateway with
+                        {
+                            Port = result.GetValue(port) ?? config.Gateway.Port,
+                            Bind = result.GetValue(bind) ?? config.Gateway.Bind,
+                        },
+                    };
+                }
+
+                await using var app = GatewayHost.Build(paths, config, getEnvironmentVariable: environment);
                 await app.StartAsync(cancellationToken);
                 foreach (var address in GatewayHost.Addresses(app))
                 {
-                    Console.WriteLine($"openclaw gateway listening on {address}");
+                    await result.InvocationConfiguration.Output.WriteLineAsync($"openclaw gateway listening on {address}");
                 }
 
+                await result.InvocationConfiguration.Output.WriteLineAsync($"state directory: {paths.Root}");
                 await app.WaitForShutdownAsync(cancellationToken);
                 return 0;
             }
             catch (OpenClawException ex)
             {
-                await Console.Error.WriteLineAsync("error: " + ex.Message);
+                await error.WriteLineAsync("error: " + ex.Message);
+                return 1;
+            }
+            catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await error.WriteLineAsync("error: the port is already in use; stop the other process or set gateway.port (or --port).");
                 return 1;
             }
         });

@@ -1,3 +1,5 @@
+using OpenClaw.Core.Config;
+
 namespace OpenClaw.Core.Validation;
 
 /// <summary>
@@ -8,6 +10,18 @@ public sealed record InputLimits
 {
     /// <summary>The limits in force when the config sets none.</summary>
     public static InputLimits Default { get; } = new();
+
+    /// <summary>The limits set in <c>gateway.limits</c>.</summary>
+    public static InputLimits From(GatewayLimitsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new InputLimits
+        {
+            MaxMessageBytes = options.MaxMessageBytes,
+            MaxJsonDepth = options.MaxJsonDepth,
+            MaxAttachmentBytes = options.MaxAttachmentBytes,
+        };
+    }
 
     /// <summary>Largest message (RPC body, WebSocket frame, chat text) in UTF-8 bytes.</summary>
     public int MaxMessageBytes { get; init; } = 1_048_576;

@@ -6,37 +6,51 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core;
+using OpenClaw.Core.Config;
+using OpenClaw.Core.Hosting;
+using OpenClaw.Core.State;
 using OpenClaw.Gateway.Health;
 
 namespace OpenClaw.Gateway.Hosting;
 
-/// <summary>Builds and runs the gateway web application.</summary>
+/// <summary>Builds and runs the gateway web application from a state directory and its validated config.</summary>
 public static class GatewayHost
 {
     /// <summary>Builds the gateway; call <c>StartAsync</c> or <c>RunAsync</c> on the result.</summary>
-    public static WebApplication Build(GatewayHostOptions options, TimeProvider? time = null)
+    /// <exception cref="OpenClawException">The bind address is not an IP address.</exception>
+    public static WebApplication Build(
+        StatePaths paths, OpenClawConfig config, TimeProvider? time = null, Func<string, string?>? getEnvironmentVariable = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (!IPAddress.TryParse(options.Bind, out var address))
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(config);
+        time ??= TimeProvider.System;
+        if (!IPAddress.TryParse(config.Gateway.Bind, out var address))
         {
             throw new OpenClawException(
-                $"gateway.bind '{options.Bind}' is not an IP address; use 127.0.0.1 (the default) or another literal address.");
-        }
-
-        if (options.Port is < 0 or > 65535)
-        {
-            throw new OpenClawException($"gateway.port {options.Port} is outside 0-65535.");
+                $"gateway.bind '{config.Gateway.Bind}' is not an IP address; use 127.0.0.1 (the default) or another literal address.");
         }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.WebHost.UseKestrel(k => k.Listen(address, options.Port));
-        builder.Services.AddSingleton(time ?? TimeProvider.System);
-        builder.Services.AddSingleton(options);
+        if (config.Logging.Format == LogFormat.Json)
+        {
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
+        builder.Logging.SetMinimumLevel(config.Logging.Level);
+
+        // Per-request framework chatter is noise at info; our own categories follow logging.level.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.UseKestrel(k => k.Listen(address, config.Gateway.Port));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
 
         var app = builder.Build();
-        app.MapHealth(time ?? TimeProvider.System);
+        app.MapHealth(time);
         return app;
     }
 
