@@ -45,7 +45,23 @@ public abstract record SessionEvent
 
     /// <summary>The event kind, one of <see cref="EventTypes"/> (the JSON <c>type</c> discriminator).</summary>
     [JsonIgnore]
-    public abstract string Type { get; }
+    public string Type => this switch
+    {
+        SessionStarted => EventTypes.SessionStarted,
+        MessageReceived => EventTypes.MessageReceived,
+        ToolCalled => EventTypes.ToolCalled,
+        ToolResult => EventTypes.ToolResult,
+        AgentResponse => EventTypes.AgentResponse,
+        MessageSent => EventTypes.MessageSent,
+        StateChanged => EventTypes.StateChanged,
+        SessionEnded => EventTypes.SessionEnded,
+        _ => throw new InvalidOperationException("unknown event kind " + GetType().Name),
+    };
+
+    // Only the eight kinds below exist; the constructor is not visible outside this assembly.
+    private protected SessionEvent()
+    {
+    }
 }
 
 /// <summary>A session began; always the first event of a session.</summary>
@@ -59,9 +75,6 @@ public sealed record SessionStarted : SessionEvent
 
     /// <summary>The session and position this one was forked from, when it is a fork.</summary>
     public ForkOrigin? ForkedFrom { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.SessionStarted;
 }
 
 /// <summary>A message arrived from the peer.</summary>
@@ -84,9 +97,6 @@ public sealed record MessageReceived : SessionEvent
 
     /// <summary>Anything else the channel reported about the message, as it reported it.</summary>
     public JsonElement? ChannelMetadata { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.MessageReceived;
 }
 
 /// <summary>The agent asked for a tool to run.</summary>
@@ -100,9 +110,6 @@ public sealed record ToolCalled : SessionEvent
 
     /// <summary>The arguments, as the model produced them.</summary>
     public required JsonElement Params { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.ToolCalled;
 }
 
 /// <summary>A tool finished.</summary>
@@ -119,9 +126,6 @@ public sealed record ToolResult : SessionEvent
 
     /// <summary>Why it failed, when it failed.</summary>
     public string? Error { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.ToolResult;
 }
 
 /// <summary>The model answered (one model turn).</summary>
@@ -135,9 +139,6 @@ public sealed record AgentResponse : SessionEvent
 
     /// <summary>Tokens this turn cost.</summary>
     public TokenUsage Usage { get; init; } = TokenUsage.Zero;
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.AgentResponse;
 }
 
 /// <summary>Text was delivered to the peer over the channel.</summary>
@@ -148,9 +149,6 @@ public sealed record MessageSent : SessionEvent
 
     /// <summary>The channel's id of the delivered message, when it has one.</summary>
     public string? ChannelMessageId { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.MessageSent;
 }
 
 /// <summary>A named piece of session state was set (or cleared, when <see cref="Value"/> is null).</summary>
@@ -162,9 +160,6 @@ public sealed record StateChanged : SessionEvent
 
     /// <summary>The new value; null clears the key.</summary>
     public JsonElement? Value { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.StateChanged;
 }
 
 /// <summary>The session ended; nothing can be appended after this.</summary>
@@ -172,9 +167,6 @@ public sealed record SessionEnded : SessionEvent
 {
     /// <summary>Why it ended, when a reason was given.</summary>
     public string? Reason { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => EventTypes.SessionEnded;
 }
 
 /// <summary>A file, image or audio clip attached to a message.</summary>

@@ -30,6 +30,12 @@ internal static class FtsQuery
         var query = new StringBuilder(text.Length + (terms.Length * 3));
         foreach (var term in terms)
         {
+            // A term of punctuation only has no token to match; as an empty FTS5 string it would confuse the match.
+            if (!term.Any(c => char.IsLetterOrDigit(c) || char.IsSurrogate(c)))
+            {
+                continue;
+            }
+
             if (query.Length > 0)
             {
                 query.Append(' ');
@@ -39,6 +45,8 @@ internal static class FtsQuery
             query.Append('"').Append(term.Replace("\"", "\"\"", StringComparison.Ordinal).Replace('\0', ' ')).Append('"');
         }
 
-        return query.ToString();
+        return query.Length > 0
+            ? query.ToString()
+            : throw new EventStoreException(EventStoreErrorKind.Invalid, "search query must contain at least one word (letters or digits).");
     }
 }
