@@ -41,11 +41,9 @@ internal static class EventSchema
         CREATE TABLE events(
             seq INTEGER PRIMARY KEY,
             session_id INTEGER NOT NULL,
-            event_id BLOB NOT NULL,
             type TEXT NOT NULL,
             ts INTEGER NOT NULL,
             data TEXT NOT NULL);
-        CREATE UNIQUE INDEX events_by_event_id ON events(event_id);
         CREATE INDEX events_by_session ON events(session_id, seq);
         """,
 

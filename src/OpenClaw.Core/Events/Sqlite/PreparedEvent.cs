@@ -8,12 +8,11 @@ internal sealed class PreparedEvent
 {
     private const int TitleLength = 120;
 
-    private PreparedEvent(SessionEvent stamped, string json)
+    private PreparedEvent(SessionEvent stamped, byte[] json)
     {
         Event = stamped;
         Json = json;
         SessionKeyText = stamped.SessionKey.ToString();
-        EventIdBytes = stamped.EventId.ToByteArray(bigEndian: true);
         Ticks = stamped.Timestamp.UtcTicks;
         switch (stamped)
         {
@@ -42,11 +41,9 @@ internal sealed class PreparedEvent
 
     public SessionEvent Event { get; }
 
-    public string Json { get; }
+    public byte[] Json { get; }
 
     public string SessionKeyText { get; }
-
-    public byte[] EventIdBytes { get; }
 
     public long Ticks { get; }
 
@@ -74,7 +71,7 @@ internal sealed class PreparedEvent
             ? sessionEvent.EventId
             : Guid.CreateVersion7(timestamp);
         var stamped = sessionEvent with { Seq = 0, EventId = eventId, Timestamp = timestamp };
-        return new PreparedEvent(stamped, JsonSerializer.Serialize(stamped, EventJsonContext.Default.SessionEvent));
+        return new PreparedEvent(stamped, JsonSerializer.SerializeToUtf8Bytes(stamped, EventJsonContext.Default.SessionEvent));
     }
 
     private static void Validate(SessionEvent e)

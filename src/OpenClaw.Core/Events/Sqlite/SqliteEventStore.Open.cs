@@ -50,6 +50,12 @@ public sealed partial class SqliteEventStore
             }
 
             RequireTables(connection, path);
+
+            // One synced write under synchronous=FULL: SQLite fsyncs the WAL and, when it has just created it, its
+            // directory. From then on commits run under NORMAL and the writer's syncer fsyncs the WAL before any
+            // append is acknowledged (docs/events.md, "Durability").
+            Execute(connection, $"PRAGMA user_version = {EventSchema.CurrentVersion}");
+            Execute(connection, "PRAGMA synchronous = NORMAL");
             var lastSeq = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM events"), System.Globalization.CultureInfo.InvariantCulture);
             Log.Opened(logger, path, lastSeq);
             return new SqliteEventStore(options, timeProvider, logger, connection, lockStream, lastSeq);

@@ -3,10 +3,23 @@ using Microsoft.Data.Sqlite;
 
 namespace OpenClaw.Core.Events.Sqlite;
 
-/// <content>The single writer: drains the queue, commits everything waiting in one transaction, then answers every caller.</content>
+/// <content>
+/// The single writer: drains the queue, writes everything waiting in one transaction and commits it; a syncer then
+/// fsyncs the write-ahead log once for every commit made meanwhile, and only then answers the callers.
+/// </content>
 public sealed partial class SqliteEventStore
 {
     private const int SqliteConstraint = 19;
+    private const int MaxCachedSessions = 100_000;
+
+    // The writer's view of session rows (id, ended), authoritative because it is the only writer; cleared on rollback.
+    private readonly Dictionary<string, SessionRow> _sessionCache = new(StringComparer.Ordinal);
+    private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    private Task? _syncerLoop;
+    private FileStream? _wal;
+    private EventStoreException? _broken;
 
     private async Task<SessionEvent[]> EnqueueAsync(PreparedEvent[] events, bool isImport, CancellationToken cancellationToken)
     {
@@ -32,59 +45,143 @@ public sealed partial class SqliteEventStore
 
     private async Task WriterLoopAsync()
     {
+        _syncerLoop = Task.Run(SyncerLoopAsync);
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            var count = 0;
-            while (count < MaxEventsPerCommit && reader.TryRead(out var item))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (item.CancellationToken.IsCancellationRequested)
+                batch.Clear();
+                var count = 0;
+                while (count < MaxEventsPerCommit && reader.TryRead(out var item))
                 {
-                    item.Completion.TrySetCanceled(item.CancellationToken);
-                    continue;
+                    if (item.CancellationToken.IsCancellationRequested)
+                    {
+                        item.Completion.TrySetCanceled(item.CancellationToken);
+                        continue;
+                    }
+
+                    if (_broken is not null)
+                    {
+                        item.Completion.TrySetException(_broken);
+                        continue;
+                    }
+
+                    batch.Add(item);
+                    count += item.Events.Length;
                 }
 
-                batch.Add(item);
-                count += item.Events.Length;
+                if (batch.Count > 0 && Commit(batch))
+                {
+                    _committed.Writer.TryWrite([.. batch]);
+                }
+            }
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+            await _syncerLoop.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Makes every commit so far durable with one fsync of the WAL, then answers all their callers. The writer keeps
+    /// committing meanwhile, so one fsync covers everything that arrived while the previous one ran.
+    /// </summary>
+    private async Task SyncerLoopAsync()
+    {
+        var reader = _committed.Reader;
+        var drained = new List<PendingWrite[]>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            drained.Clear();
+            while (reader.TryRead(out var committed))
+            {
+                drained.Add(committed);
             }
 
-            if (batch.Count > 0)
+            EventStoreException? failure = null;
+            try
             {
-                Commit(batch);
+                _wal ??= new FileStream(_options.Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+                _wal.Flush(flushToDisk: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // After a failed fsync the kernel may have dropped the dirty pages; nothing written since can be
+                // trusted to reach the disk, so the store refuses further writes until it is reopened.
+                failure = new EventStoreException(
+                    EventStoreErrorKind.Unavailable,
+                    $"The event store could not flush its log to disk ({ex.Message}); these events may not have been saved. " +
+                    "Restart OpenClaw after checking the disk of the state directory.",
+                    ex);
+                _broken = failure;
+                Log.CommitFailed(_logger, drained.Count, ex);
+            }
+
+            foreach (var batch in drained)
+            {
+                foreach (var item in batch)
+                {
+                    if (failure is not null)
+                    {
+                        item.Completion.TrySetException(failure);
+                    }
+                    else if (item.Error is null)
+                    {
+                        item.Completion.TrySetResult(item.Result!);
+                    }
+                    else
+                    {
+                        item.Completion.TrySetException(item.Error);
+                    }
+                }
             }
         }
     }
 
-    private void Commit(List<PendingWrite> batch)
+    /// <summary>Writes and commits a batch; false (with every caller failed) when the transaction was rolled back.</summary>
+    private bool Commit(List<PendingWrite> batch)
     {
         var s = _statements ??= new WriterStatements(_writer!);
+        if (_sessionCache.Count > MaxCachedSessions)
+        {
+            _sessionCache.Clear();
+        }
+
         var seqAtStart = _lastSeq;
         try
         {
-            s.Begin.ExecuteNonQuery();
+            s.Begin.Run();
+            var appends = new Unit();
             foreach (var item in batch)
             {
                 if (item.IsImport)
                 {
+                    Flush(s, appends);
                     WriteImport(s, item);
                 }
                 else
                 {
-                    WriteAppend(s, item);
+                    WriteAppend(s, item, appends);
                 }
             }
 
-            // synchronous=FULL: COMMIT returns after the WAL is fsynced, so every caller answered below is durable.
-            s.Commit.ExecuteNonQuery();
+            Flush(s, appends);
+
+            // synchronous=NORMAL: COMMIT writes the WAL without an fsync; the syncer's fsync makes it durable
+            // before any caller is answered (see docs/events.md, "Durability").
+            s.Commit.Run();
+            return true;
         }
         catch (Exception ex)
         {
             _lastSeq = seqAtStart;
+            _sessionCache.Clear();
             try
             {
-                s.Rollback.ExecuteNonQuery();
+                s.Rollback.Run();
             }
             catch (SqliteException)
             {
@@ -104,31 +201,19 @@ public sealed partial class SqliteEventStore
                 item.Completion.TrySetException(error);
             }
 
-            return;
-        }
-
-        foreach (var item in batch)
-        {
-            if (item.Error is null)
-            {
-                item.Completion.TrySetResult(item.Result!);
-            }
-            else
-            {
-                item.Completion.TrySetException(item.Error);
-            }
+            return false;
         }
     }
 
-    // A single append is checked before anything is written (the summary UPDATE ... RETURNING changes nothing when
-    // the session is missing or ended), so a refused append leaves no trace without needing a savepoint.
-    private void WriteAppend(WriterStatements s, PendingWrite item)
+    // A refused append (missing or ended session) is detected before anything is written, so it leaves no trace and
+    // needs no savepoint; the appends around it in the batch are unaffected.
+    private void WriteAppend(WriterStatements s, PendingWrite item, Unit unit)
     {
         var prepared = item.Events[0];
         var seq = _lastSeq + 1;
         try
         {
-            WriteEvent(s, prepared, seq);
+            WriteEvent(s, prepared, seq, unit);
             _lastSeq = seq;
             item.Result = [prepared.Event with { Seq = seq }];
         }
@@ -141,101 +226,198 @@ public sealed partial class SqliteEventStore
     private void WriteImport(WriterStatements s, PendingWrite item)
     {
         var seqBefore = _lastSeq;
-        s.Savepoint.ExecuteNonQuery();
+        var unit = new Unit();
+        s.Savepoint.Run();
         try
         {
             var results = new SessionEvent[item.Events.Length];
             for (var i = 0; i < results.Length; i++)
             {
                 var seq = _lastSeq + 1;
-                try
-                {
-                    WriteEvent(s, item.Events[i], seq);
-                }
-                catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) == SqliteConstraint)
-                {
-                    throw new EventStoreException(
-                        EventStoreErrorKind.Conflict,
-                        $"event {item.Events[i].Event.EventId} is already stored; nothing from this import was stored.",
-                        ex);
-                }
-
+                WriteEvent(s, item.Events[i], seq, unit);
                 _lastSeq = seq;
                 results[i] = item.Events[i].Event with { Seq = seq };
             }
 
-            s.Release.ExecuteNonQuery();
+            Flush(s, unit);
+            s.Release.Run();
             item.Result = results;
         }
         catch (EventStoreException ex)
         {
             _lastSeq = seqBefore;
-            s.RollbackToSavepoint.ExecuteNonQuery();
-            s.Release.ExecuteNonQuery();
+            _sessionCache.Clear();
+            s.RollbackToSavepoint.Run();
+            s.Release.Run();
             item.Error = ex;
         }
     }
 
-    private static void WriteEvent(WriterStatements s, PreparedEvent e, long seq)
+    private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit)
     {
-        object? sessionId;
-        if (e.Event is SessionStarted started)
+        var key = e.SessionKeyText;
+        if (!unit.Sessions.TryGetValue(key, out var delta))
         {
-            var insert = s.InsertSession;
-            insert.Parameters[0].Value = e.SessionKeyText;
-            insert.Parameters[1].Value = started.SessionKey.Agent.Value;
-            insert.Parameters[2].Value = started.SessionKey.Channel.Value;
-            insert.Parameters[3].Value = started.SessionKey.Peer.Value;
-            insert.Parameters[4].Value = e.Ticks;
-            insert.Parameters[5].Value = seq;
-            insert.Parameters[6].Value = (object?)started.ForkedFrom?.SessionKey.ToString() ?? DBNull.Value;
-            insert.Parameters[7].Value = (object?)started.ForkedFrom?.AtSeq ?? DBNull.Value;
-            sessionId = insert.ExecuteScalar();
-            if (sessionId is null)
-            {
-                throw new EventStoreException(EventStoreErrorKind.Conflict, $"session {e.SessionKeyText} already exists; a session starts only once.");
-            }
+            delta = e.Event is SessionStarted started ? CreateSession(s, started, e, seq) : OpenSession(s, key);
+            unit.Sessions[key] = delta;
         }
-        else
+        else if (e.Event is SessionStarted)
         {
-            var update = s.UpdateSession;
-            var usage = e.Usage ?? TokenUsage.Zero;
-            update.Parameters[0].Value = e.SessionKeyText;
-            update.Parameters[1].Value = e.MessageDelta;
-            update.Parameters[2].Value = usage.InputTokens;
-            update.Parameters[3].Value = usage.OutputTokens;
-            update.Parameters[4].Value = usage.CacheReadTokens;
-            update.Parameters[5].Value = usage.CacheWriteTokens;
-            update.Parameters[6].Value = e.Ticks;
-            update.Parameters[7].Value = seq;
-            update.Parameters[8].Value = (object?)e.Title ?? DBNull.Value;
-            update.Parameters[9].Value = e.Ends ? 1 : 0;
-            update.Parameters[10].Value = (object?)e.EndReason ?? DBNull.Value;
-            sessionId = update.ExecuteScalar();
-            if (sessionId is null)
-            {
-                s.SessionState.Parameters[0].Value = e.SessionKeyText;
-                throw s.SessionState.ExecuteScalar() is null
-                    ? new EventStoreException(EventStoreErrorKind.NotFound, $"session {e.SessionKeyText} does not exist; start it with a session_started event first.")
-                    : new EventStoreException(EventStoreErrorKind.Conflict, $"session {e.SessionKeyText} has ended; start a new session (or fork this one) to continue.");
-            }
+            throw SessionExists(key);
+        }
+        else if (delta.Ends)
+        {
+            throw EndedSession(key);
         }
 
-        var insertEvent = s.InsertEvent;
-        insertEvent.Parameters[0].Value = seq;
-        insertEvent.Parameters[1].Value = sessionId;
-        insertEvent.Parameters[2].Value = e.EventIdBytes;
-        insertEvent.Parameters[3].Value = e.Event.Type;
-        insertEvent.Parameters[4].Value = e.Ticks;
-        insertEvent.Parameters[5].Value = e.Json;
-        insertEvent.ExecuteNonQuery();
+        var insert = s.InsertEvent;
+        insert.Bind(1, seq);
+        insert.Bind(2, delta.Id);
+        insert.Bind(3, e.Event.Type);
+        insert.Bind(4, e.Ticks);
+        insert.BindUtf8(5, e.Json);
+        insert.Run();
         if (e.SearchText is { Length: > 0 } text)
         {
             var fts = s.InsertSearchText;
-            fts.Parameters[0].Value = seq;
-            fts.Parameters[1].Value = text;
-            fts.Parameters[2].Value = sessionId;
-            fts.ExecuteNonQuery();
+            fts.Bind(1, seq);
+            fts.Bind(2, text);
+            fts.Bind(3, delta.Id);
+            fts.Run();
+        }
+
+        delta.Add(e, seq);
+    }
+
+    private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq)
+    {
+        if (_sessionCache.ContainsKey(e.SessionKeyText))
+        {
+            throw SessionExists(e.SessionKeyText);
+        }
+
+        var insert = s.InsertSession;
+        insert.Bind(1, e.SessionKeyText);
+        insert.Bind(2, started.SessionKey.Agent.Value);
+        insert.Bind(3, started.SessionKey.Channel.Value);
+        insert.Bind(4, started.SessionKey.Peer.Value);
+        insert.Bind(5, e.Ticks);
+        insert.Bind(6, seq);
+        insert.Bind(7, started.ForkedFrom?.SessionKey.ToString());
+        if (started.ForkedFrom is { } origin)
+        {
+            insert.Bind(8, origin.AtSeq);
+        }
+        else
+        {
+            insert.Bind(8, (string?)null);
+        }
+
+        var id = insert.Run() ?? throw SessionExists(e.SessionKeyText);
+        _sessionCache[e.SessionKeyText] = new SessionRow(id, Ended: false);
+        return new SessionDelta(e.SessionKeyText, id);
+    }
+
+    private SessionDelta OpenSession(WriterStatements s, string key)
+    {
+        if (!_sessionCache.TryGetValue(key, out var row))
+        {
+            s.SelectSession.Bind(1, key);
+            var found = s.SelectSession.RunPair() ?? throw new EventStoreException(
+                EventStoreErrorKind.NotFound, $"session {key} does not exist; start it with a session_started event first.");
+            row = new SessionRow(found.Id, found.Text == EventSchema.StateEnded);
+            _sessionCache[key] = row;
+        }
+
+        return row.Ended ? throw EndedSession(key) : new SessionDelta(key, row.Id);
+    }
+
+    /// <summary>One UPDATE per session touched by the unit: increments and maxima, never a rewrite of the row.</summary>
+    private void Flush(WriterStatements s, Unit unit)
+    {
+        foreach (var d in unit.Sessions.Values)
+        {
+            if (d.Events == 0)
+            {
+                continue;
+            }
+
+            var update = s.UpdateSession;
+            update.Bind(1, d.Events);
+            update.Bind(2, d.Messages);
+            update.Bind(3, d.Usage.InputTokens);
+            update.Bind(4, d.Usage.OutputTokens);
+            update.Bind(5, d.Usage.CacheReadTokens);
+            update.Bind(6, d.Usage.CacheWriteTokens);
+            update.Bind(7, d.LastTicks);
+            update.Bind(8, d.LastSeq);
+            update.Bind(9, d.Title);
+            update.Bind(10, d.Ends ? 1 : 0);
+            update.Bind(11, d.EndReason);
+            update.Bind(12, d.Id);
+            update.Run();
+            if (d.Ends)
+            {
+                _sessionCache[d.Key] = new SessionRow(d.Id, Ended: true);
+            }
+        }
+
+        unit.Sessions.Clear();
+    }
+
+    private static EventStoreException SessionExists(string key) =>
+        new(EventStoreErrorKind.Conflict, $"session {key} already exists; a session starts only once.");
+
+    private static EventStoreException EndedSession(string key) =>
+        new(EventStoreErrorKind.Conflict, $"session {key} has ended; start a new session (or fork this one) to continue.");
+
+    private readonly record struct SessionRow(long Id, bool Ended);
+
+    /// <summary>The summary changes of one run of appends or one import, applied together at its end.</summary>
+    private sealed class Unit
+    {
+        public Dictionary<string, SessionDelta> Sessions { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class SessionDelta(string key, long id)
+    {
+        public string Key { get; } = key;
+
+        public long Id { get; } = id;
+
+        public long Events { get; private set; }
+
+        public long Messages { get; private set; }
+
+        public TokenUsage Usage { get; private set; } = TokenUsage.Zero;
+
+        public long LastTicks { get; private set; }
+
+        public long LastSeq { get; private set; }
+
+        public string? Title { get; private set; }
+
+        public bool Ends { get; private set; }
+
+        public string? EndReason { get; private set; }
+
+        public void Add(PreparedEvent e, long seq)
+        {
+            Events++;
+            Messages += e.MessageDelta;
+            if (e.Usage is { } usage)
+            {
+                Usage += usage;
+            }
+
+            LastTicks = Math.Max(LastTicks, e.Ticks);
+            LastSeq = seq;
+            Title ??= e.Title;
+            if (e.Ends)
+            {
+                Ends = true;
+                EndReason = e.EndReason;
+            }
         }
     }
 
@@ -257,96 +439,79 @@ public sealed partial class SqliteEventStore
     /// <summary>The writer's statements, prepared once and reused for every event.</summary>
     private sealed class WriterStatements : IDisposable
     {
-        private readonly List<SqliteCommand> _all = [];
-
         public WriterStatements(SqliteConnection connection)
         {
-            Begin = Create(connection, "BEGIN IMMEDIATE");
-            Commit = Create(connection, "COMMIT");
-            Rollback = Create(connection, "ROLLBACK");
-            Savepoint = Create(connection, "SAVEPOINT import");
-            Release = Create(connection, "RELEASE import");
-            RollbackToSavepoint = Create(connection, "ROLLBACK TO import");
-            InsertSession = Create(
+            Begin = new(connection, "BEGIN IMMEDIATE");
+            Commit = new(connection, "COMMIT");
+            Rollback = new(connection, "ROLLBACK");
+            Savepoint = new(connection, "SAVEPOINT import");
+            Release = new(connection, "RELEASE import");
+            RollbackToSavepoint = new(connection, "ROLLBACK TO import");
+            InsertSession = new(
                 connection,
                 $"""
                 INSERT INTO sessions(session_key, agent_id, channel, peer_id, state, started_at, last_activity, event_count,
                                      message_count, last_seq, forked_from, forked_at_seq)
-                VALUES ($key, $agent, $channel, $peer, '{EventSchema.StateActive}', $ts, $ts, 1, 0, $seq, $forkedFrom, $forkedAt)
+                VALUES (?1, ?2, ?3, ?4, '{EventSchema.StateActive}', ?5, ?5, 0, 0, ?6, ?7, ?8)
                 ON CONFLICT(session_key) DO NOTHING RETURNING id
-                """,
-                "$key", "$agent", "$channel", "$peer", "$ts", "$seq", "$forkedFrom", "$forkedAt");
-            UpdateSession = Create(
+                """);
+            SelectSession = new(connection, "SELECT id, state FROM sessions WHERE session_key = ?1");
+            UpdateSession = new(
                 connection,
                 $"""
                 UPDATE sessions SET
-                    event_count = event_count + 1,
-                    message_count = message_count + $messages,
-                    input_tokens = input_tokens + $input,
-                    output_tokens = output_tokens + $output,
-                    cache_read_tokens = cache_read_tokens + $cacheRead,
-                    cache_write_tokens = cache_write_tokens + $cacheWrite,
-                    last_activity = max(last_activity, $ts),
-                    last_seq = $seq,
-                    title = coalesce(title, $title),
-                    state = CASE WHEN $ends THEN '{EventSchema.StateEnded}' ELSE state END,
-                    ended_reason = CASE WHEN $ends THEN $reason ELSE ended_reason END
-                WHERE session_key = $key AND state = '{EventSchema.StateActive}'
-                RETURNING id
-                """,
-                "$key", "$messages", "$input", "$output", "$cacheRead", "$cacheWrite", "$ts", "$seq", "$title", "$ends", "$reason");
-            SessionState = Create(connection, "SELECT state FROM sessions WHERE session_key = $key", "$key");
-            InsertEvent = Create(
-                connection,
-                "INSERT INTO events(seq, session_id, event_id, type, ts, data) VALUES ($seq, $session, $id, $type, $ts, $data)",
-                "$seq", "$session", "$id", "$type", "$ts", "$data");
-            InsertSearchText = Create(
-                connection,
-                "INSERT INTO messages_fts(rowid, text, session_id) VALUES ($seq, $text, $session)",
-                "$seq", "$text", "$session");
+                    event_count = event_count + ?1,
+                    message_count = message_count + ?2,
+                    input_tokens = input_tokens + ?3,
+                    output_tokens = output_tokens + ?4,
+                    cache_read_tokens = cache_read_tokens + ?5,
+                    cache_write_tokens = cache_write_tokens + ?6,
+                    last_activity = max(last_activity, ?7),
+                    last_seq = ?8,
+                    title = coalesce(title, ?9),
+                    state = CASE WHEN ?10 THEN '{EventSchema.StateEnded}' ELSE state END,
+                    ended_reason = CASE WHEN ?10 THEN ?11 ELSE ended_reason END
+                WHERE id = ?12
+                """);
+            InsertEvent = new(connection, "INSERT INTO events(seq, session_id, type, ts, data) VALUES (?1, ?2, ?3, ?4, ?5)");
+            InsertSearchText = new(connection, "INSERT INTO messages_fts(rowid, text, session_id) VALUES (?1, ?2, ?3)");
         }
 
-        public SqliteCommand Begin { get; }
+        public RawStatement Begin { get; }
 
-        public SqliteCommand Commit { get; }
+        public RawStatement Commit { get; }
 
-        public SqliteCommand Rollback { get; }
+        public RawStatement Rollback { get; }
 
-        public SqliteCommand Savepoint { get; }
+        public RawStatement Savepoint { get; }
 
-        public SqliteCommand Release { get; }
+        public RawStatement Release { get; }
 
-        public SqliteCommand RollbackToSavepoint { get; }
+        public RawStatement RollbackToSavepoint { get; }
 
-        public SqliteCommand InsertSession { get; }
+        public RawStatement InsertSession { get; }
 
-        public SqliteCommand UpdateSession { get; }
+        public RawStatement SelectSession { get; }
 
-        public SqliteCommand SessionState { get; }
+        public RawStatement UpdateSession { get; }
 
-        public SqliteCommand InsertEvent { get; }
+        public RawStatement InsertEvent { get; }
 
-        public SqliteCommand InsertSearchText { get; }
+        public RawStatement InsertSearchText { get; }
 
         public void Dispose()
         {
-            foreach (var command in _all)
-            {
-                command.Dispose();
-            }
-        }
-
-        private SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter(name, null));
-            }
-
-            _all.Add(command);
-            return command;
+            Begin.Dispose();
+            Commit.Dispose();
+            Rollback.Dispose();
+            Savepoint.Dispose();
+            Release.Dispose();
+            RollbackToSavepoint.Dispose();
+            InsertSession.Dispose();
+            SelectSession.Dispose();
+            UpdateSession.Dispose();
+            InsertEvent.Dispose();
+            InsertSearchText.Dispose();
         }
     }
 }

@@ -101,10 +101,18 @@ public sealed partial class SqliteEventStore : IEventStore
             return [];
         }
 
+        // Serialising is most of the CPU work of an import; it runs on all cores while the writer stays single.
         var prepared = new PreparedEvent[sessionEvents.Count];
-        for (var i = 0; i < prepared.Length; i++)
+        if (prepared.Length < 2048)
         {
-            prepared[i] = PreparedEvent.Create(sessionEvents[i], _timeProvider, keepIdentity: true);
+            for (var i = 0; i < prepared.Length; i++)
+            {
+                prepared[i] = PreparedEvent.Create(sessionEvents[i], _timeProvider, keepIdentity: true);
+            }
+        }
+        else
+        {
+            Parallel.For(0, prepared.Length, i => prepared[i] = PreparedEvent.Create(sessionEvents[i], _timeProvider, keepIdentity: true));
         }
 
         return await EnqueueAsync(prepared, isImport: true, cancellationToken).ConfigureAwait(false);
@@ -329,6 +337,11 @@ public sealed partial class SqliteEventStore : IEventStore
         _queue.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
         _statements?.Dispose();
+        if (_wal is not null)
+        {
+            await _wal.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_writer is not null)
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
