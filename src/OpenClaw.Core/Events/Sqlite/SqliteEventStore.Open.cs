@@ -30,7 +30,7 @@ public sealed partial class SqliteEventStore
             var version = ReadVersion(connection, path, readOnly: false);
 
             // From here on the file is known to be ours (or empty) and not from the future: writing is safe.
-            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;");
+            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;");
             for (var step = version; step < EventSchema.CurrentVersion; step++)
             {
                 Execute(connection, "BEGIN IMMEDIATE");
@@ -55,7 +55,7 @@ public sealed partial class SqliteEventStore
             // directory. From then on commits run under NORMAL and the writer's syncer fsyncs the WAL before any
             // append is acknowledged (docs/events.md, "Durability").
             Execute(connection, $"PRAGMA user_version = {EventSchema.CurrentVersion}");
-            Execute(connection, "PRAGMA synchronous = NORMAL");
+            Execute(connection, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
             var lastSeq = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM events"), System.Globalization.CultureInfo.InvariantCulture);
             Log.Opened(logger, path, lastSeq);
             return new SqliteEventStore(options, timeProvider, logger, connection, lockStream, lastSeq);
@@ -240,6 +240,9 @@ public sealed partial class SqliteEventStore
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Event store {Path} migrated from schema version {From} to {To}")]
         public static partial void Migrated(ILogger logger, string path, int from, int to);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Event store checkpoint failed; it is retried later")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Event store commit of {Count} writes failed")]
         public static partial void CommitFailed(ILogger logger, int count, Exception exception);

@@ -9,7 +9,6 @@ namespace OpenClaw.Core.Events.Sqlite;
 /// </content>
 public sealed partial class SqliteEventStore
 {
-    private const int SqliteConstraint = 19;
     private const int MaxCachedSessions = 100_000;
 
     // The writer's view of session rows (id, ended), authoritative because it is the only writer; cleared on rollback.
@@ -17,7 +16,13 @@ public sealed partial class SqliteEventStore
     private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
+    private const long CheckpointWalBytes = 16L << 20;
+
+    private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
     private Task? _syncerLoop;
+    private Task? _checkpointerLoop;
     private FileStream? _wal;
     private EventStoreException? _broken;
 
@@ -46,6 +51,7 @@ public sealed partial class SqliteEventStore
     private async Task WriterLoopAsync()
     {
         _syncerLoop = Task.Run(SyncerLoopAsync);
+        _checkpointerLoop = Task.Run(CheckpointerLoopAsync);
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>();
         try
@@ -82,6 +88,48 @@ public sealed partial class SqliteEventStore
         {
             _committed.Writer.TryComplete();
             await _syncerLoop.ConfigureAwait(false);
+            _checkpointRequests.Writer.TryComplete();
+            await _checkpointerLoop.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Copies the WAL back into the database off the writer's path (the writer's automatic checkpoint is off), so a
+    /// large import or a burst of appends never waits for it; PASSIVE never blocks the writer.
+    /// </summary>
+    private async Task CheckpointerLoopAsync()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await _checkpointRequests.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                _checkpointRequests.Reader.TryRead(out _);
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = new SqliteConnection(new SqliteConnectionStringBuilder
+                        {
+                            DataSource = _options.Path,
+                            Mode = SqliteOpenMode.ReadWrite,
+                            Pooling = false,
+                        }.ToString());
+                        connection.Open();
+                    }
+
+                    Execute(connection, "PRAGMA wal_checkpoint(PASSIVE)");
+                }
+                catch (SqliteException ex)
+                {
+                    // A failed checkpoint loses nothing (the WAL still holds every page); the next request retries.
+                    Log.CheckpointFailed(_logger, ex);
+                }
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
@@ -106,6 +154,10 @@ public sealed partial class SqliteEventStore
             {
                 _wal ??= new FileStream(_options.Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
                 _wal.Flush(flushToDisk: true);
+                if (_wal.Length > CheckpointWalBytes)
+                {
+                    _checkpointRequests.Writer.TryWrite(true);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -223,34 +275,85 @@ public sealed partial class SqliteEventStore
         }
     }
 
+    // An import is checked as a whole before its first write, so a refused import leaves no trace without a
+    // savepoint (inside one, SQLite journals every page it touches, which made imports several times slower).
     private void WriteImport(WriterStatements s, PendingWrite item)
     {
-        var seqBefore = _lastSeq;
-        var unit = new Unit();
-        s.Savepoint.Run();
         try
         {
-            var results = new SessionEvent[item.Events.Length];
-            for (var i = 0; i < results.Length; i++)
-            {
-                var seq = _lastSeq + 1;
-                WriteEvent(s, item.Events[i], seq, unit);
-                _lastSeq = seq;
-                results[i] = item.Events[i].Event with { Seq = seq };
-            }
-
-            Flush(s, unit);
-            s.Release.Run();
-            item.Result = results;
+            ValidateImport(s, item.Events);
         }
         catch (EventStoreException ex)
         {
-            _lastSeq = seqBefore;
-            _sessionCache.Clear();
-            s.RollbackToSavepoint.Run();
-            s.Release.Run();
             item.Error = ex;
+            return;
         }
+
+        var unit = new Unit();
+        var results = new SessionEvent[item.Events.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var seq = _lastSeq + 1;
+            WriteEvent(s, item.Events[i], seq, unit);
+            _lastSeq = seq;
+            results[i] = item.Events[i].Event with { Seq = seq };
+        }
+
+        Flush(s, unit);
+        item.Result = results;
+    }
+
+    private void ValidateImport(WriterStatements s, PreparedEvent[] events)
+    {
+        var ended = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            var key = e.SessionKeyText;
+            if (!ended.TryGetValue(key, out var isEnded))
+            {
+                var row = FindSession(s, key);
+                if (e.Event is SessionStarted)
+                {
+                    ended[key] = row is not null ? throw SessionExists(key) : false;
+                    continue;
+                }
+
+                isEnded = row switch
+                {
+                    null => throw SessionMissing(key),
+                    { Ended: true } => throw EndedSession(key),
+                    _ => false,
+                };
+            }
+            else if (e.Event is SessionStarted)
+            {
+                throw SessionExists(key);
+            }
+            else if (isEnded)
+            {
+                throw EndedSession(key);
+            }
+
+            ended[key] = e.Ends;
+        }
+    }
+
+    private SessionRow? FindSession(WriterStatements s, string key)
+    {
+        if (_sessionCache.TryGetValue(key, out var row))
+        {
+            return row;
+        }
+
+        s.SelectSession.Bind(1, key);
+        if (s.SelectSession.RunPair() is not { } found)
+        {
+            return null;
+        }
+
+        row = new SessionRow(found.Id, found.Text == EventSchema.StateEnded);
+        _sessionCache[key] = row;
+        return row;
     }
 
     private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit)
@@ -318,19 +421,12 @@ public sealed partial class SqliteEventStore
         return new SessionDelta(e.SessionKeyText, id);
     }
 
-    private SessionDelta OpenSession(WriterStatements s, string key)
+    private SessionDelta OpenSession(WriterStatements s, string key) => FindSession(s, key) switch
     {
-        if (!_sessionCache.TryGetValue(key, out var row))
-        {
-            s.SelectSession.Bind(1, key);
-            var found = s.SelectSession.RunPair() ?? throw new EventStoreException(
-                EventStoreErrorKind.NotFound, $"session {key} does not exist; start it with a session_started event first.");
-            row = new SessionRow(found.Id, found.Text == EventSchema.StateEnded);
-            _sessionCache[key] = row;
-        }
-
-        return row.Ended ? throw EndedSession(key) : new SessionDelta(key, row.Id);
-    }
+        null => throw SessionMissing(key),
+        { Ended: true } => throw EndedSession(key),
+        { } row => new SessionDelta(key, row.Id),
+    };
 
     /// <summary>One UPDATE per session touched by the unit: increments and maxima, never a rewrite of the row.</summary>
     private void Flush(WriterStatements s, Unit unit)
@@ -364,6 +460,9 @@ public sealed partial class SqliteEventStore
 
         unit.Sessions.Clear();
     }
+
+    private static EventStoreException SessionMissing(string key) =>
+        new(EventStoreErrorKind.NotFound, $"session {key} does not exist; start it with a session_started event first.");
 
     private static EventStoreException SessionExists(string key) =>
         new(EventStoreErrorKind.Conflict, $"session {key} already exists; a session starts only once.");
@@ -444,9 +543,6 @@ public sealed partial class SqliteEventStore
             Begin = new(connection, "BEGIN IMMEDIATE");
             Commit = new(connection, "COMMIT");
             Rollback = new(connection, "ROLLBACK");
-            Savepoint = new(connection, "SAVEPOINT import");
-            Release = new(connection, "RELEASE import");
-            RollbackToSavepoint = new(connection, "ROLLBACK TO import");
             InsertSession = new(
                 connection,
                 $"""
@@ -483,12 +579,6 @@ public sealed partial class SqliteEventStore
 
         public RawStatement Rollback { get; }
 
-        public RawStatement Savepoint { get; }
-
-        public RawStatement Release { get; }
-
-        public RawStatement RollbackToSavepoint { get; }
-
         public RawStatement InsertSession { get; }
 
         public RawStatement SelectSession { get; }
@@ -504,9 +594,6 @@ public sealed partial class SqliteEventStore
             Begin.Dispose();
             Commit.Dispose();
             Rollback.Dispose();
-            Savepoint.Dispose();
-            Release.Dispose();
-            RollbackToSavepoint.Dispose();
             InsertSession.Dispose();
             SelectSession.Dispose();
             UpdateSession.Dispose();
