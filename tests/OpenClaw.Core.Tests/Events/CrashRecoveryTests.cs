@@ -139,8 +139,12 @@ public sealed class CrashRecoveryTests
         await using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check";
         Assert.Equal("ok", await check.ExecuteScalarAsync(Ct));
-        check.CommandText = "SELECT (SELECT count(*) FROM messages_fts) - (SELECT count(*) FROM events WHERE type IN ('message_received','agent_response','message_sent'))";
-        Assert.Equal(0L, await check.ExecuteScalarAsync(Ct));
+        // The search index holds exactly the stored messages (FTS5 compares its index with the events' text).
+        await using var writable = new SqliteConnection($"Data Source={path};Pooling=False");
+        await writable.OpenAsync(Ct);
+        await using var ftsCheck = writable.CreateCommand();
+        ftsCheck.CommandText = "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)";
+        await ftsCheck.ExecuteNonQueryAsync(Ct);
     }
 
     private sealed record Ack(long Seq, Guid EventId, SessionKey SessionKey, string Type, string Text)

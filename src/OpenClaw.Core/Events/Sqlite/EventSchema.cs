@@ -47,14 +47,18 @@ internal static class EventSchema
         CREATE INDEX events_by_session ON events(session_id, seq);
         """,
 
-        // v2: full-text search over message text, back-filled from the events already stored.
+        // v2: full-text search over message text, back-filled from the events already stored. The index keeps no
+        // copy of the text ("external content"): snippets read it from the event through the view.
         $"""
-        CREATE VIRTUAL TABLE messages_fts USING fts5(text, session_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');
-        INSERT INTO messages_fts(rowid, text, session_id)
-            SELECT seq, json_extract(data, '$.text'), session_id FROM events WHERE type IN {MessageTypesSql};
+        CREATE VIEW message_text AS
+            SELECT seq, json_extract(data, '$.text') AS text, session_id FROM events WHERE type IN {MessageTypesSql};
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, session_id UNINDEXED, content = 'message_text', content_rowid = 'seq',
+            tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
         """,
     ];
 
     /// <summary>Tables a current store must have; a file without them is not (or no longer) an event store.</summary>
-    public static readonly string[] RequiredTables = ["sessions", "events", "messages_fts"];
+    public static readonly string[] RequiredTables = ["sessions", "events", "message_text", "messages_fts"];
 }

@@ -71,5 +71,8 @@ internal sealed class RawStatement : IDisposable
         return result;
     }
 
+    /// <summary>The rowid of the connection's latest INSERT.</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
     public void Dispose() => _statement.Dispose();
 }

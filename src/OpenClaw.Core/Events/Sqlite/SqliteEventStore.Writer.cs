@@ -394,10 +394,13 @@ public sealed partial class SqliteEventStore
 
     private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq)
     {
-        if (_sessionCache.ContainsKey(e.SessionKeyText))
+        if (FindSession(s, e.SessionKeyText) is not null)
         {
             throw SessionExists(e.SessionKeyText);
         }
+
+        // A plain INSERT: an UPSERT or RETURNING would open a statement journal, and every statement journal makes
+        // FTS5 flush its pending terms into a new tiny segment (measured: 8x slower session creation).
 
         var insert = s.InsertSession;
         insert.Bind(1, e.SessionKeyText);
@@ -416,7 +419,8 @@ public sealed partial class SqliteEventStore
             insert.Bind(8, (string?)null);
         }
 
-        var id = insert.Run() ?? throw SessionExists(e.SessionKeyText);
+        insert.Run();
+        var id = insert.LastInsertRowId;
         _sessionCache[e.SessionKeyText] = new SessionRow(id, Ended: false);
         return new SessionDelta(e.SessionKeyText, id);
     }
@@ -549,7 +553,6 @@ public sealed partial class SqliteEventStore
                 INSERT INTO sessions(session_key, agent_id, channel, peer_id, state, started_at, last_activity, event_count,
                                      message_count, last_seq, forked_from, forked_at_seq)
                 VALUES (?1, ?2, ?3, ?4, '{EventSchema.StateActive}', ?5, ?5, 0, 0, ?6, ?7, ?8)
-                ON CONFLICT(session_key) DO NOTHING RETURNING id
                 """);
             SelectSession = new(connection, "SELECT id, state FROM sessions WHERE session_key = ?1");
             UpdateSession = new(
