@@ -537,6 +537,10 @@ public sealed class SqliteEventStoreTests
 
         Assert.Equal(3, next.Seq);
         Assert.Equal(3, (await reopened.GetSessionAsync(key, Ct))!.EventCount);
+
+        // The rules hold across restarts: the session still exists, and one ended before stays ended.
+        var again = await Assert.ThrowsAsync<EventStoreException>(() => reopened.AppendAsync(new SessionStarted { SessionKey = key }, Ct));
+        Assert.Equal(EventStoreErrorKind.Conflict, again.Kind);
         Assert.Single(await reopened.SearchAsync("restart before", 5, Ct));
     }
 }

@@ -82,7 +82,8 @@ public sealed partial class SqliteEventStore
             throw new EventStoreException(EventStoreErrorKind.NotFound, $"There is no event store at {path}; start the gateway once to create it.");
         }
 
-        CheckHeader(path);
+        // No CheckHeader here: opening and closing the file ourselves would drop the POSIX locks SQLite holds on it
+        // if this process also has it open; SQLite's own checks (and RequireTables) catch a damaged file.
         try
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -129,7 +130,10 @@ public sealed partial class SqliteEventStore
         }
     }
 
-    /// <summary>Refuses a file that is not an SQLite database, or is shorter than its header says, before SQLite touches it.</summary>
+    /// <summary>
+    /// Refuses a file that is not an SQLite database, or is shorter than its header says, before SQLite touches it
+    /// (called under the exclusive lock, before this process has the file open through SQLite).
+    /// </summary>
     private static void CheckHeader(string path)
     {
         var info = new FileInfo(path);

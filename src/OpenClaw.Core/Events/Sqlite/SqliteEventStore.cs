@@ -10,8 +10,8 @@ using OpenClaw.Core.Identifiers;
 namespace OpenClaw.Core.Events.Sqlite;
 
 /// <summary>
-/// The SQLite event store: WAL with <c>synchronous=FULL</c>, one writer loop that group-commits concurrent appends,
-/// pooled read connections that never wait for the writer.
+/// The SQLite event store: WAL, one writer loop that group-commits concurrent appends, one fsync of the log per group
+/// of commits before any caller is answered, and pooled read connections that never wait for the writer.
 /// </summary>
 /// <remarks>
 /// Thread-safe. An append completes only after the transaction holding it committed and was synced to disk.
@@ -342,14 +342,15 @@ public sealed partial class SqliteEventStore : IEventStore
             await _wal.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync().ConfigureAwait(false);
-        }
-
+        // Readers first: the writer's connection, closing last, checkpoints the WAL back and removes it.
         using (var pooled = new SqliteConnection(_readConnectionString))
         {
             SqliteConnection.ClearPool(pooled);
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_lock is not null)
