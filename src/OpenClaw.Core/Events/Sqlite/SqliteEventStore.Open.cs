@@ -28,6 +28,10 @@ public sealed partial class SqliteEventStore
             }.ToString());
             connection.Open();
             var version = ReadVersion(connection, path, readOnly: false);
+            if (version == EventSchema.CurrentVersion)
+            {
+                RequireTables(connection, path);
+            }
 
             // From here on the file is known to be ours (or empty) and not from the future: writing is safe.
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;");
