@@ -8,6 +8,15 @@ internal sealed class PreparedEvent
 {
     private const int TitleLength = 120;
 
+    private static readonly byte[] s_sessionStarted = "session_started"u8.ToArray();
+    private static readonly byte[] s_messageReceived = "message_received"u8.ToArray();
+    private static readonly byte[] s_toolCalled = "tool_called"u8.ToArray();
+    private static readonly byte[] s_toolResult = "tool_result"u8.ToArray();
+    private static readonly byte[] s_agentResponse = "agent_response"u8.ToArray();
+    private static readonly byte[] s_messageSent = "message_sent"u8.ToArray();
+    private static readonly byte[] s_stateChanged = "state_changed"u8.ToArray();
+    private static readonly byte[] s_sessionEnded = "session_ended"u8.ToArray();
+
     private PreparedEvent(SessionEvent stamped, byte[] json)
     {
         Event = stamped;
@@ -41,6 +50,19 @@ internal sealed class PreparedEvent
 
     public SessionEvent Event { get; }
 
+    /// <summary>The event type as UTF-8, shared by every event of the kind.</summary>
+    public byte[] TypeUtf8 => Event switch
+    {
+        SessionStarted => s_sessionStarted,
+        MessageReceived => s_messageReceived,
+        ToolCalled => s_toolCalled,
+        ToolResult => s_toolResult,
+        AgentResponse => s_agentResponse,
+        MessageSent => s_messageSent,
+        StateChanged => s_stateChanged,
+        _ => s_sessionEnded,
+    };
+
     public byte[] Json { get; }
 
     public string SessionKeyText { get; }
@@ -69,7 +91,7 @@ internal sealed class PreparedEvent
             : timeProvider.GetUtcNow();
         var eventId = keepIdentity && sessionEvent.EventId != Guid.Empty
             ? sessionEvent.EventId
-            : Guid.CreateVersion7(timestamp);
+            : UuidV7.Create(timestamp);
         var stamped = sessionEvent with { Seq = 0, EventId = eventId, Timestamp = timestamp };
         return new PreparedEvent(stamped, JsonSerializer.SerializeToUtf8Bytes(stamped, EventJsonContext.Default.SessionEvent));
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -32,7 +33,21 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>Binds UTF-8 text; SQLite copies it (SQLITE_TRANSIENT), so the buffer may be reused at once.</summary>
     public void BindUtf8(int index, ReadOnlySpan<byte> value) => raw.sqlite3_bind_text(_statement, index, value);
+
+    /// <summary>Binds text encoded into a reusable buffer instead of a fresh array per call.</summary>
+    public void Bind(int index, string value, ref byte[] buffer)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (buffer.Length < max)
+        {
+            buffer = new byte[Math.Max(max, buffer.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetBytes(value, buffer);
+        raw.sqlite3_bind_text(_statement, index, buffer.AsSpan(0, length));
+    }
 
     public void BindBlob(int index, ReadOnlySpan<byte> value) => raw.sqlite3_bind_blob(_statement, index, value);
 

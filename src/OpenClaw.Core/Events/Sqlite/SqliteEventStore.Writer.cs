@@ -376,7 +376,7 @@ public sealed partial class SqliteEventStore
         var insert = s.InsertEvent;
         insert.Bind(1, seq);
         insert.Bind(2, delta.Id);
-        insert.Bind(3, e.Event.Type);
+        insert.BindUtf8(3, e.TypeUtf8);
         insert.Bind(4, e.Ticks);
         insert.BindUtf8(5, e.Json);
         insert.Run();
@@ -384,7 +384,7 @@ public sealed partial class SqliteEventStore
         {
             var fts = s.InsertSearchText;
             fts.Bind(1, seq);
-            fts.Bind(2, text);
+            fts.Bind(2, text, ref s.TextBuffer);
             fts.Bind(3, delta.Id);
             fts.Run();
         }
@@ -591,6 +591,9 @@ public sealed partial class SqliteEventStore
         public RawStatement InsertEvent { get; }
 
         public RawStatement InsertSearchText { get; }
+
+        // The writer is single-threaded; one buffer serves every text it encodes.
+        public byte[] TextBuffer = new byte[4096];
 
         public void Dispose()
         {

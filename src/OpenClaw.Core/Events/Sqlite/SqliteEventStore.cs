@@ -309,7 +309,7 @@ public sealed partial class SqliteEventStore : IEventStore
         var now = _timeProvider.GetUtcNow();
         var copy = new List<SessionEvent>(prefix.Count)
         {
-            new SessionStarted { SessionKey = forkKey, ForkedFrom = new ForkOrigin(sessionKey, Math.Min(atSeq, prefix[^1].Seq)), Timestamp = now, EventId = Guid.CreateVersion7(now) },
+            new SessionStarted { SessionKey = forkKey, ForkedFrom = new ForkOrigin(sessionKey, Math.Min(atSeq, prefix[^1].Seq)), Timestamp = now, EventId = UuidV7.Create(now) },
         };
         foreach (var e in prefix)
         {
@@ -319,7 +319,7 @@ public sealed partial class SqliteEventStore : IEventStore
                 continue;
             }
 
-            copy.Add(e with { Seq = 0, SessionKey = forkKey, EventId = Guid.CreateVersion7(e.Timestamp) });
+            copy.Add(e with { Seq = 0, SessionKey = forkKey, EventId = UuidV7.Create(e.Timestamp) });
         }
 
         await ImportAsync(copy, cancellationToken).ConfigureAwait(false);
