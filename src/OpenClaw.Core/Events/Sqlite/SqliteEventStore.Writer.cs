@@ -24,7 +24,7 @@ public sealed partial class SqliteEventStore
     private Task? _syncerLoop;
     private Task? _checkpointerLoop;
     private FileStream? _wal;
-    private EventStoreException? _broken;
+    private volatile EventStoreException? _broken;
 
     private async Task<SessionEvent[]> EnqueueAsync(PreparedEvent[] events, bool isImport, CancellationToken cancellationToken)
     {
