@@ -341,3 +341,41 @@ public sealed class EventsOpenListDriver : IDriver
         Console.WriteLine($"built {path} ({new FileInfo(path).Length / 1024 / 1024:N0} MiB) in {stop.Elapsed.TotalSeconds:N1} s");
     }
 }
+
+/// <summary>Full-text search on the cached 1,000,000-event store of <see cref="EventsOpenListDriver"/>.</summary>
+public sealed class EventsSearchDriver : IDriver
+{
+    /// <inheritdoc />
+    public string Name => "events-search";
+
+    /// <inheritdoc />
+    public string Description => "search the cached 1,000,000-event store (run events-open-list first) for a rare and a common word";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "openclaw-bench", "open-list-v2", "events.db");
+        if (!File.Exists(path))
+        {
+            Console.WriteLine("run events-open-list first; it builds the store");
+            return 1;
+        }
+
+        await using var store = await SqliteEventStore.OpenAsync(new EventStoreOptions { Path = path, ReadOnly = true }, TimeProvider.System, null, CancellationToken.None);
+        foreach (var query in new[] { "s4242", "weekend", "weather Zürich" })
+        {
+            var times = new List<double>();
+            var hits = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                hits = (await store.SearchAsync(query, 20, CancellationToken.None)).Count;
+                times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+
+            Console.WriteLine($"search '{query}': {hits} sessions, median {times.Order().ElementAt(2):N1} ms");
+        }
+
+        return 0;
+    }
+}

@@ -352,6 +352,35 @@ public sealed class SqliteEventStoreTests
         Assert.Equal(2, (await store.SearchAsync("a", 10, Ct)).Count + (await store.SearchAsync("in", 10, Ct)).Count);
     }
 
+    [Fact]
+    public async Task SearchAsync_ManyHitsInOneSession_StillFindsTheOtherSessionsOncePerSession()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await OpenAsync(dir.Combine("events.db"));
+        var chatty = await StartAsync(store);
+        for (var i = 0; i < 40; i++)
+        {
+            await store.AppendAsync(new MessageReceived { SessionKey = chatty, Text = "egg" }, Ct);
+        }
+
+        var others = new List<Core.Identifiers.SessionKey>();
+        for (var i = 0; i < 3; i++)
+        {
+            var key = await StartAsync(store);
+            others.Add(key);
+            await store.AppendAsync(new AgentResponse { SessionKey = key, Text = $"a much longer answer {i} that mentions an egg only once among many other words", Model = "m" }, Ct);
+        }
+
+        var hits = await store.SearchAsync("egg", 3, Ct);
+
+        // The 40 short, better-ranked messages of one session do not crowd the others out of the page.
+        Assert.Equal(3, hits.Select(h => h.Session.SessionKey).Distinct().Count());
+        Assert.Equal(chatty, hits[0].Session.SessionKey);
+        Assert.Equal("«egg»", hits[0].Snippet);
+        Assert.Equal(2, hits.Skip(1).Count(h => others.Contains(h.Session.SessionKey)));
+        Assert.Equal(4, (await store.SearchAsync("egg", 10, Ct)).Count);
+    }
+
     [Theory]
     [InlineData("\"unbalanced", false)]
     [InlineData("egg*", true)]
