@@ -10,13 +10,12 @@ namespace OpenClaw.Core.Events.Sqlite;
 public sealed partial class SqliteEventStore
 {
     private const int MaxCachedSessions = 100_000;
+    private const long CheckpointWalBytes = 16L << 20;
 
     // The writer's view of session rows (id, ended), authoritative because it is the only writer; cleared on rollback.
     private readonly Dictionary<string, SessionRow> _sessionCache = new(StringComparer.Ordinal);
     private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-
-    private const long CheckpointWalBytes = 16L << 20;
 
     private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -196,15 +195,16 @@ public sealed partial class SqliteEventStore
     /// <summary>Writes and commits a batch; false (with every caller failed) when the transaction was rolled back.</summary>
     private bool Commit(List<PendingWrite> batch)
     {
-        var s = _statements ??= new WriterStatements(_writer!);
         if (_sessionCache.Count > MaxCachedSessions)
         {
             _sessionCache.Clear();
         }
 
         var seqAtStart = _lastSeq;
+        WriterStatements? s = null;
         try
         {
+            s = _statements ??= new WriterStatements(_writer!);
             s.Begin.Run();
             var appends = new Unit();
             foreach (var item in batch)
@@ -233,7 +233,7 @@ public sealed partial class SqliteEventStore
             _sessionCache.Clear();
             try
             {
-                s.Rollback.Run();
+                s?.Rollback.Run();
             }
             catch (SqliteException)
             {
