@@ -1,0 +1,203 @@
+using System.Text;
+using System.Text.Json;
+
+namespace OpenClaw.Core.Events.Sqlite;
+
+/// <summary>An event validated, stamped and serialised on the caller's thread, so the writer only runs SQL.</summary>
+internal sealed class PreparedEvent
+{
+    private const int TitleLength = 120;
+
+    private static readonly byte[] s_sessionStarted = "session_started"u8.ToArray();
+    private static readonly byte[] s_messageReceived = "message_received"u8.ToArray();
+    private static readonly byte[] s_toolCalled = "tool_called"u8.ToArray();
+    private static readonly byte[] s_toolResult = "tool_result"u8.ToArray();
+    private static readonly byte[] s_agentResponse = "agent_response"u8.ToArray();
+    private static readonly byte[] s_messageSent = "message_sent"u8.ToArray();
+    private static readonly byte[] s_stateChanged = "state_changed"u8.ToArray();
+    private static readonly byte[] s_sessionEnded = "session_ended"u8.ToArray();
+
+    private PreparedEvent(SessionEvent stamped, byte[] json)
+    {
+        Event = stamped;
+        Json = json;
+        SessionKeyText = stamped.SessionKey.ToString();
+        Ticks = stamped.Timestamp.UtcTicks;
+        switch (stamped)
+        {
+            case MessageReceived m:
+                MessageDelta = 1;
+                SearchText = m.Text;
+                Title = Preview(m.Text);
+                break;
+            case AgentResponse r:
+                MessageDelta = 1;
+                SearchText = r.Text;
+                Usage = r.Usage;
+                break;
+            case MessageSent s:
+                MessageDelta = 1;
+                SearchText = s.Text;
+                break;
+            case SessionEnded e:
+                Ends = true;
+                EndReason = e.Reason;
+                break;
+            default:
+                break;
+        }
+    }
+
+    public SessionEvent Event { get; }
+
+    /// <summary>The event type as UTF-8, shared by every event of the kind.</summary>
+    public byte[] TypeUtf8 => Event switch
+    {
+        SessionStarted => s_sessionStarted,
+        MessageReceived => s_messageReceived,
+        ToolCalled => s_toolCalled,
+        ToolResult => s_toolResult,
+        AgentResponse => s_agentResponse,
+        MessageSent => s_messageSent,
+        StateChanged => s_stateChanged,
+        _ => s_sessionEnded,
+    };
+
+    public byte[] Json { get; }
+
+    public string SessionKeyText { get; }
+
+    public long Ticks { get; }
+
+    public int MessageDelta { get; }
+
+    public string? SearchText { get; }
+
+    public string? Title { get; }
+
+    public TokenUsage? Usage { get; }
+
+    public bool Ends { get; }
+
+    public string? EndReason { get; }
+
+    /// <summary>Validates and stamps an event; keeps a given id and time when <paramref name="keepIdentity"/> (imports).</summary>
+    public static PreparedEvent Create(SessionEvent sessionEvent, TimeProvider timeProvider, bool keepIdentity)
+    {
+        ArgumentNullException.ThrowIfNull(sessionEvent);
+        Validate(sessionEvent);
+        var timestamp = keepIdentity && sessionEvent.Timestamp != default
+            ? sessionEvent.Timestamp.ToUniversalTime()
+            : timeProvider.GetUtcNow();
+        var eventId = keepIdentity && sessionEvent.EventId != Guid.Empty
+            ? sessionEvent.EventId
+            : UuidV7.Create(timestamp);
+        var stamped = sessionEvent with { Seq = 0, EventId = eventId, Timestamp = timestamp };
+        return new PreparedEvent(stamped, JsonSerializer.SerializeToUtf8Bytes(stamped, EventJsonContext.Default.SessionEvent));
+    }
+
+    private static void Validate(SessionEvent e)
+    {
+        if (e.SessionKey.Id is null)
+        {
+            throw Invalid($"a {e.Type} event needs a session key.");
+        }
+
+        switch (e)
+        {
+            case MessageReceived m:
+                Require(m.Text, "text", e);
+                if (m.Attachments is null)
+                {
+                    throw Invalid("message_received attachments must be a list (it may be empty).");
+                }
+
+                break;
+            case ToolCalled t:
+                RequireNonEmpty(t.ToolCallId, "toolCallId", e);
+                RequireNonEmpty(t.Tool, "tool", e);
+                if (t.Params.ValueKind == JsonValueKind.Undefined)
+                {
+                    throw Invalid("tool_called needs params (use {} when the tool takes none).");
+                }
+
+                break;
+            case ToolResult r:
+                RequireNonEmpty(r.ToolCallId, "toolCallId", e);
+                break;
+            case AgentResponse a:
+                Require(a.Text, "text", e);
+                RequireNonEmpty(a.Model, "model", e);
+                if (a.Usage is null || a.Usage.InputTokens < 0 || a.Usage.OutputTokens < 0
+                    || a.Usage.CacheReadTokens < 0 || a.Usage.CacheWriteTokens < 0)
+                {
+                    throw Invalid("agent_response usage must be present and its token counts must not be negative.");
+                }
+
+                break;
+            case MessageSent s:
+                Require(s.Text, "text", e);
+                break;
+            case StateChanged c:
+                RequireNonEmpty(c.Key, "key", e);
+                if (c.Key.Length > StateKeys.MaxKeyLength || c.Key.Any(char.IsControl))
+                {
+                    throw Invalid($"state_changed key must be at most {StateKeys.MaxKeyLength} characters without control characters.");
+                }
+
+                break;
+            case SessionStarted s when s.ForkedFrom is { } f && (f.SessionKey.Id is null || f.AtSeq < 1):
+                throw Invalid("session_started forkedFrom needs a session key and a seq of at least 1.");
+            default:
+                break;
+        }
+    }
+
+    private static void Require(string? value, string field, SessionEvent e)
+    {
+        if (value is null)
+        {
+            throw Invalid($"{e.Type} needs {field}.");
+        }
+    }
+
+    private static void RequireNonEmpty(string? value, string field, SessionEvent e)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw Invalid($"{e.Type} needs a non-empty {field}.");
+        }
+    }
+
+    private static EventStoreException Invalid(string message) => new(EventStoreErrorKind.Invalid, "Invalid event: " + message);
+
+    private static string? Preview(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, TitleLength));
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = builder.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+
+            if (builder.Length >= TitleLength)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.Length == 0 ? null : builder.ToString();
+    }
+}
