@@ -45,7 +45,7 @@ internal static class GatewayCommands
                     };
                 }
 
-                await using var app = GatewayHost.Build(paths, config, getEnvironmentVariable: environment);
+                await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: environment, cancellationToken: cancellationToken);
                 await app.StartAsync(cancellationToken);
                 foreach (var address in GatewayHost.Addresses(app))
                 {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core;
 using OpenClaw.Core.Config;
+using OpenClaw.Core.Events;
+using OpenClaw.Core.Events.Sqlite;
 using OpenClaw.Core.Hosting;
 using OpenClaw.Core.State;
 using OpenClaw.Gateway.Health;
@@ -16,10 +18,19 @@ namespace OpenClaw.Gateway.Hosting;
 /// <summary>Builds and runs the gateway web application from a state directory and its validated config.</summary>
 public static class GatewayHost
 {
-    /// <summary>Builds the gateway; call <c>StartAsync</c> or <c>RunAsync</c> on the result.</summary>
-    /// <exception cref="OpenClawException">The bind address is not an IP address.</exception>
-    public static WebApplication Build(
-        StatePaths paths, OpenClawConfig config, TimeProvider? time = null, Func<string, string?>? getEnvironmentVariable = null)
+    /// <summary>
+    /// Opens the event store (exclusively: one gateway owns a state directory) and builds the gateway; call
+    /// <c>StartAsync</c> or <c>RunAsync</c> on the result. Disposing the app closes the store.
+    /// </summary>
+    /// <exception cref="OpenClawException">
+    /// The bind address is not an IP address, or the store is damaged, newer than this build, or owned by another process.
+    /// </exception>
+    public static async Task<WebApplication> BuildAsync(
+        StatePaths paths,
+        OpenClawConfig config,
+        TimeProvider? time = null,
+        Func<string, string?>? getEnvironmentVariable = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(config);
@@ -31,6 +42,7 @@ public static class GatewayHost
         }
 
         var builder = WebApplication.CreateSlimBuilder();
+        var store = await SqliteEventStore.OpenAsync(EventStoreOptions.For(paths), time, logger: null, cancellationToken);
         builder.Logging.ClearProviders();
         if (config.Logging.Format == LogFormat.Json)
         {
@@ -49,7 +61,23 @@ public static class GatewayHost
         builder.Services.AddSingleton(time);
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
 
-        var app = builder.Build();
+        // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
+        builder.Services.AddSingleton<IEventStore>(_ => store);
+
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+
+            // Resolve now: the container disposes only what it created, so the store must be created through it.
+            _ = app.Services.GetRequiredService<IEventStore>();
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+
         app.MapHealth(time);
         return app;
     }
