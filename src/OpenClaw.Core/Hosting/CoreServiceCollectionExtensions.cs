@@ -3,12 +3,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.Credentials;
+using OpenClaw.Core.OAuth;
 using OpenClaw.Core.State;
 using OpenClaw.Core.Validation;
 
 namespace OpenClaw.Core.Hosting;
 
-/// <summary>Registers OpenClaw.Core's services: the loaded config, the credential store, secrets and input limits.</summary>
+/// <summary>
+/// Registers OpenClaw.Core's services: the loaded config, the credential store, secret resolution, OAuth tokens and
+/// input limits. The event store is opened by the host (it is asynchronous and exclusive).
+/// </summary>
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>
@@ -33,6 +37,11 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICredentialReader>(sp => sp.GetRequiredService<CredentialStore>());
         services.AddSingleton(sp => new SecretResolver(sp.GetRequiredService<ICredentialReader>(), environment));
+        services.AddSingleton(sp => new OAuthTokenManager(
+            sp.GetRequiredService<CredentialStore>(),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<OAuthTokenManager>>()));
         services.AddSingleton(InputLimits.From(config.Gateway.Limits));
         services.AddSingleton<InputValidator>();
         return services;

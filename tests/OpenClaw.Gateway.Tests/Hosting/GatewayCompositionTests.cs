@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenClaw.Core.Config;
+using OpenClaw.Core.Credentials;
+using OpenClaw.Core.Events;
+using OpenClaw.Core.Identifiers;
+using OpenClaw.Core.OAuth;
+using OpenClaw.Core.State;
+using OpenClaw.Core.Validation;
+using OpenClaw.Gateway.Hosting;
+using OpenClaw.Testing;
+
+namespace OpenClaw.Gateway.Tests.Hosting;
+
+public sealed class GatewayCompositionTests
+{
+    [Fact]
+    public async Task BuildAsync_WiresCoreFromTheConfigAndTheStateDirectory()
+    {
+        using var dir = new TempDirectory();
+        var paths = new StatePaths(dir.Path);
+        await File.WriteAllTextAsync(paths.ConfigFile, """
+            {
+              gateway: { port: 0, limits: { maxMessageBytes: 4096 } },
+              providers: { openai: { apiKey: "${OPENAI_KEY}" } },
+            }
+            """, TestContext.Current.CancellationToken);
+        var environment = new Dictionary<string, string> { ["OPENAI_KEY"] = "sk-from-env" };
+        var config = await new ConfigLoader(paths, environment.GetValueOrDefault).LoadAsync(TestContext.Current.CancellationToken);
+
+        await using var app = await GatewayHost.BuildAsync(
+            paths, config, getEnvironmentVariable: environment.GetValueOrDefault, cancellationToken: TestContext.Current.CancellationToken);
+        var services = app.Services;
+
+        // Limits come from gateway.limits.
+        Assert.Equal(4096, services.GetRequiredService<InputValidator>().Limits.MaxMessageBytes);
+
+        // The credential store is the state directory's, and config secrets resolve through it and the environment.
+        var credentials = services.GetRequiredService<CredentialStore>();
+        await credentials.SetAsync("anthropic", new Secret("sk-stored"), TestContext.Current.CancellationToken);
+        Assert.True(File.Exists(Path.Combine(paths.CredentialsDirectory, "anthropic.cred")));
+        var resolver = services.GetRequiredService<SecretResolver>();
+        var stored = await resolver.ResolveAsync(SecretReference.Credential("anthropic"), TestContext.Current.CancellationToken);
+        Assert.Equal("sk-stored", stored.Secret?.Reveal());
+        var fromEnv = await resolver.ResolveAsync(config.Providers["openai"].ApiKey, TestContext.Current.CancellationToken);
+        Assert.Equal("sk-from-env", fromEnv.Secret?.Reveal());
+        Assert.NotNull(services.GetRequiredService<OAuthTokenManager>());
+
+        // The event store is open in state/events.db and durable.
+        var store = services.GetRequiredService<IEventStore>();
+        var key = SessionKey.Generate(AgentId.From("default"), ChannelId.From("web"), PeerId.From("owner"));
+        var appended = await store.AppendAsync(
+            new SessionStarted { SessionKey = key },
+            TestContext.Current.CancellationToken);
+        Assert.True(appended.Seq > 0);
+        Assert.True(File.Exists(paths.EventStoreFile));
+    }
+}
