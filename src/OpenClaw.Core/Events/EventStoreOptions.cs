@@ -13,12 +13,6 @@ public sealed record EventStoreOptions
     /// </summary>
     public bool ReadOnly { get; init; }
 
-    /// <summary>
-    /// Take the store's exclusive lock (<c>events.db.lock</c>) so no other process writes it; on by default for
-    /// read-write opens, as ARCHITECTURE.md wants one owner of the state directory.
-    /// </summary>
-    public bool Exclusive { get; init; } = true;
-
     /// <summary>Options for the store of a state directory.</summary>
     public static EventStoreOptions For(StatePaths paths)
     {

@@ -13,9 +13,9 @@ internal static class EventTestData
 
     public static FakeTimeProvider Clock() => new(Start) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
-    public static Task<SqliteEventStore> OpenAsync(string path, TimeProvider? time = null, bool readOnly = false, bool exclusive = true) =>
+    public static Task<SqliteEventStore> OpenAsync(string path, TimeProvider? time = null, bool readOnly = false) =>
         SqliteEventStore.OpenAsync(
-            new EventStoreOptions { Path = path, ReadOnly = readOnly, Exclusive = exclusive },
+            new EventStoreOptions { Path = path, ReadOnly = readOnly },
             time ?? Clock(),
             null,
             TestContext.Current.CancellationToken);

@@ -15,7 +15,9 @@ public sealed partial class SqliteEventStore
     {
         var path = options.Path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var lockStream = options.Exclusive ? AcquireLock(path) : null;
+        // A read-write open always owns the store: the writer caches the last seq and known sessions, which only
+        // holds with one writer (ARCHITECTURE.md: one owner of the state directory).
+        var lockStream = AcquireLock(path);
         SqliteConnection? connection = null;
         try
         {
@@ -27,6 +29,10 @@ public sealed partial class SqliteEventStore
                 Pooling = false,
             }.ToString());
             connection.Open();
+
+            // Until the file is known to be ours, closing must not checkpoint a WAL left by another program or a
+            // newer version into the database file: a refused store is left exactly as it was.
+            SetCheckpointOnClose(connection, enabled: false);
             var version = ReadVersion(connection, path, readOnly: false);
             if (version == EventSchema.CurrentVersion)
             {
@@ -34,7 +40,18 @@ public sealed partial class SqliteEventStore
             }
 
             // From here on the file is known to be ours (or empty) and not from the future: writing is safe.
-            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;");
+            SetCheckpointOnClose(connection, enabled: true);
+            var journalMode = Convert.ToString(Scalar(connection, "PRAGMA journal_mode = WAL"), System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                // Durability rests on fsyncing the WAL (docs/events.md); without one, refuse rather than run unsafely.
+                throw new EventStoreException(
+                    EventStoreErrorKind.Unavailable,
+                    $"The event store {path} cannot use SQLite's write-ahead log here (journal mode stayed '{journalMode}'); " +
+                    "this happens on network file systems. Put the state directory (OPENCLAW_STATE_DIR) on a local disk.");
+            }
+
+            Execute(connection, "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;");
             for (var step = version; step < EventSchema.CurrentVersion; step++)
             {
                 Execute(connection, "BEGIN IMMEDIATE");
@@ -46,7 +63,15 @@ public sealed partial class SqliteEventStore
                 }
                 catch
                 {
-                    Execute(connection, "ROLLBACK");
+                    // SQLite may already have rolled back (on a full disk or an I/O error); the original error matters.
+                    try
+                    {
+                        Execute(connection, "ROLLBACK");
+                    }
+                    catch (SqliteException)
+                    {
+                    }
+
                     throw;
                 }
 
@@ -70,6 +95,12 @@ public sealed partial class SqliteEventStore
             lockStream?.Dispose();
             throw Damaged(path, ex);
         }
+        catch (SqliteException ex)
+        {
+            connection?.Dispose();
+            lockStream?.Dispose();
+            throw CannotOpen(path, ex);
+        }
         catch
         {
             connection?.Dispose();
@@ -77,6 +108,18 @@ public sealed partial class SqliteEventStore
             throw;
         }
     }
+
+    private static void SetCheckpointOnClose(SqliteConnection connection, bool enabled)
+    {
+        const int NoCheckpointOnClose = 1006; // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
+        _ = SQLitePCL.raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, enabled ? 0 : 1, out _);
+    }
+
+    private static EventStoreException CannotOpen(string path, SqliteException cause) =>
+        new(EventStoreErrorKind.Unavailable,
+            $"The event store {path} could not be opened ({cause.Message.TrimEnd('.')}). Nothing was changed. " +
+            "Check the file's permissions and free disk space; if it came from another program, move it aside.",
+            cause);
 
     private static SqliteEventStore OpenReadOnly(EventStoreOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -113,6 +156,10 @@ public sealed partial class SqliteEventStore
         catch (SqliteException ex) when (IsDamage(ex))
         {
             throw Damaged(path, ex);
+        }
+        catch (SqliteException ex)
+        {
+            throw CannotOpen(path, ex);
         }
     }
 

@@ -493,7 +493,12 @@ public sealed partial class SqliteEventStore : IEventStore
     private T Read<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // The same error an append gets, so the gateway maps both alike.
+            throw new EventStoreException(EventStoreErrorKind.Unavailable, $"The event store {_options.Path} is closed.");
+        }
+
         try
         {
             using var connection = new SqliteConnection(_readConnectionString);
