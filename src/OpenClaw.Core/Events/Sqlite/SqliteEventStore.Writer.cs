@@ -21,6 +21,9 @@ public sealed partial class SqliteEventStore
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private Task? _syncerLoop;
+
+    /// <summary>The WAL fsync; a test hook replaces it to simulate a disk that fails to flush.</summary>
+    internal Action<FileStream> FlushWal { get; set; } = static wal => wal.Flush(flushToDisk: true);
     private Task? _checkpointerLoop;
     private FileStream? _wal;
     private volatile EventStoreException? _broken;
@@ -148,12 +151,18 @@ public sealed partial class SqliteEventStore
                 drained.Add(committed);
             }
 
-            EventStoreException? failure = null;
+            // Once an fsync has failed, a later one can report success although the earlier pages were dropped (Linux
+            // reports a writeback error once), and commits behind lost frames are lost with them: never ack again.
+            var failure = _broken;
             try
             {
-                _wal ??= new FileStream(_options.Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-                _wal.Flush(flushToDisk: true);
-                if (_wal.Length > CheckpointWalBytes)
+                if (failure is null)
+                {
+                    _wal ??= new FileStream(_options.Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+                    FlushWal(_wal);
+                }
+
+                if (failure is null && _wal!.Length > CheckpointWalBytes)
                 {
                     _checkpointRequests.Writer.TryWrite(true);
                 }
