@@ -33,7 +33,15 @@ internal static class GatewayCommands
             {
                 var paths = StatePaths.FromEnvironment(environment);
                 var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
-                if (result.GetValue(port) is { } p || result.GetValue(bind) is not null)
+                if (result.GetValue(bind) is { } boundTo
+                    && ConfigSchema.CheckGatewayBind(boundTo, config.Gateway.Cors.AllowedOrigins, "--bind") is { } problem)
+                {
+                    // The same checks as gateway.bind in the file: an override must not bypass validation.
+                    await error.WriteLineAsync("error: " + problem);
+                    return 1;
+                }
+
+                if (result.GetValue(port) is not null || result.GetValue(bind) is not null)
                 {
                     config = config with
                     {

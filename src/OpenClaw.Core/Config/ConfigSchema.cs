@@ -261,12 +261,10 @@ public static class ConfigSchema
 
     private static GatewayOptions AfterGateway(GatewayOptions options, Json5Object node, BindContext ctx, string path)
     {
-        if (!IsLoopback(options.Bind) && options.Cors.AllowedOrigins.Count == 0 && CheckBind(options.Bind) is null)
+        if (CheckBind(options.Bind) is null && CheckBindExposure(options.Bind, options.Cors.AllowedOrigins) is { } problem)
         {
             var at = (Json5Node?)node.Find("bind")?.Value ?? node;
-            ctx.Error(ConfigPath.Append(path, "bind"), at,
-                $"binding to {options.Bind}, which is not loopback, needs gateway.cors.allowedOrigins set to the browser origins you use " +
-                "(e.g. [\"https://claw.example.com\"]); or bind \"127.0.0.1\"");
+            ctx.Error(ConfigPath.Append(path, "bind"), at, problem);
         }
 
         return options;
@@ -395,6 +393,26 @@ public static class ConfigSchema
         ctx.Error(path, at, $"model \"{model}\" names provider '{provider}', which is not configured under providers" +
             (suggestion is null ? $" (configured: {string.Join(", ", config.Providers.Keys)})" : $"; did you mean '{suggestion}'?"));
     }
+
+    /// <summary>
+    /// Checks a bind address the way <c>gateway.bind</c> is checked in the file (an IP address or "localhost"; a
+    /// non-loopback one needs <paramref name="allowedOrigins"/>), for values that come from elsewhere such as
+    /// <c>gateway run --bind</c>. Returns the problem, prefixed with <paramref name="name"/>, or <see langword="null"/>.
+    /// </summary>
+    public static string? CheckGatewayBind(string bind, IReadOnlyList<string> allowedOrigins, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        ArgumentNullException.ThrowIfNull(allowedOrigins);
+        ArgumentNullException.ThrowIfNull(name);
+        var problem = CheckBind(bind) ?? CheckBindExposure(bind, allowedOrigins);
+        return problem is null ? null : $"{name}: {problem}";
+    }
+
+    private static string? CheckBindExposure(string bind, IReadOnlyList<string> allowedOrigins) =>
+        IsLoopback(bind) || allowedOrigins.Count > 0
+            ? null
+            : $"binding to {ValueType<int>.Quote(bind)}, which is not loopback, needs gateway.cors.allowedOrigins set to the browser origins you use " +
+                "(e.g. [\"https://claw.example.com\"]); or bind \"127.0.0.1\"";
 
     private static bool IsLoopback(string bind) =>
         bind == "localhost" || (IPAddress.TryParse(bind, out var address) && IPAddress.IsLoopback(address));
