@@ -105,11 +105,29 @@ public sealed class ConfigEditor
         string? backup = null;
         if (original is not null)
         {
-            await AtomicFile.WriteAsync(BackupFile, original, cancellationToken);
+            await WriteAsync(BackupFile, original, cancellationToken);
             backup = BackupFile;
         }
 
-        await AtomicFile.WriteAsync(_loader.ConfigFile, edited, cancellationToken);
+        await WriteAsync(_loader.ConfigFile, edited, cancellationToken);
         return new ConfigEditResult(true, _loader.ConfigFile, backup);
+    }
+
+    // File system failures (a parent that is a file, a .bak that is a directory, a read-only directory) become clear errors.
+    private static async Task WriteAsync(string file, string content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AtomicFile.WriteAsync(file, content, cancellationToken);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ConfigException(file,
+                $"cannot write {file}: permission denied; make its directory writable by the user running openclaw, or set OPENCLAW_CONFIG_PATH.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException(file, $"cannot write {file}: {ex.Message}", ex);
+        }
     }
 }

@@ -110,6 +110,24 @@ public sealed partial class GatewayCommandsTests : IDisposable
         Assert.DoesNotContain("gateway.bind", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_BindAddressNotOnThisMachine_ReportsAnErrorWithoutAStackTrace()
+    {
+        await File.WriteAllTextAsync(
+            _state.Combine("openclaw.json"), "{ gateway: { port: 0, cors: { allowedOrigins: ['https://claw.example.com'] } } }", TestContext.Current.CancellationToken);
+        var output = new SignalingWriter("listening on");
+        var error = new SignalingWriter("\n");
+
+        var exit = await InvokeAsync(output, error, TestContext.Current.CancellationToken, "run", "--bind", "10.9.9.9")
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        var text = error.ToString();
+        Assert.StartsWith("error: ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", output.ToString(), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex AddressPattern();
 }
