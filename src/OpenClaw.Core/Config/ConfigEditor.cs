@@ -37,7 +37,9 @@ public sealed class ConfigEditor
         ArgumentNullException.ThrowIfNull(value);
         var keyPath = ConfigPath.Parse(path);
         var original = await ConfigLoader.ReadTextAsync(_loader.ConfigFile, cancellationToken);
-        var text = string.IsNullOrWhiteSpace(original) ? ConfigTextEdit.EmptyDocument : original;
+        var text = original is null || string.IsNullOrWhiteSpace(original) ? ConfigTextEdit.EmptyDocument
+            : Json5Reader.IsBlank(original) ? AfterComments(original)
+            : original;
         var root = ParseExisting(text);
         var edited = ConfigTextEdit.Set(text, root, keyPath, FormatValue(value, ConfigTextEdit.Style.Detect(text, root)));
         return await CommitAsync(original, edited, cancellationToken);
@@ -49,7 +51,7 @@ public sealed class ConfigEditor
     {
         var keyPath = ConfigPath.Parse(path);
         var original = await ConfigLoader.ReadTextAsync(_loader.ConfigFile, cancellationToken);
-        if (string.IsNullOrWhiteSpace(original))
+        if (original is null || Json5Reader.IsBlank(original))
         {
             return new ConfigEditResult(false, _loader.ConfigFile, null);
         }
@@ -59,6 +61,10 @@ public sealed class ConfigEditor
             ? new ConfigEditResult(false, _loader.ConfigFile, null)
             : await CommitAsync(original, edited, cancellationToken);
     }
+
+    // A file of only comments keeps them and gets the object after them (a trailing // comment needs its line ended).
+    private static string AfterComments(string comments) =>
+        comments + (comments.EndsWith('\n') ? "" : "\n") + ConfigTextEdit.EmptyDocument;
 
     /// <summary>The JSON5 text a value argument stands for: itself when it parses as JSON5, else a quoted string.</summary>
     internal static string FormatValue(string value, ConfigTextEdit.Style style)

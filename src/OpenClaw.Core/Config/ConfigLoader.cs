@@ -14,8 +14,8 @@ public sealed record ConfigValidation(OpenClawConfig? Config, IReadOnlyList<Conf
 }
 
 /// <summary>
-/// Finds, reads, parses and validates <c>openclaw.json</c>. A missing file gives every default; a broken one is never
-/// replaced by defaults but reported with every error at once.
+/// Finds, reads, parses and validates <c>openclaw.json</c>. A missing file gives every default; a broken one (an empty
+/// one included) is never replaced by defaults but reported with every error at once.
 /// </summary>
 /// <remarks>Thread-safe: it holds no mutable state.</remarks>
 public sealed class ConfigLoader
@@ -49,8 +49,18 @@ public sealed class ConfigLoader
     public async Task<OpenClawConfig> LoadAsync(CancellationToken cancellationToken = default)
     {
         var text = await ReadTextAsync(ConfigFile, cancellationToken);
-        return text is null ? OpenClawConfig.CreateDefault(Paths) : Parse(text, ConfigFile);
+        if (text is null)
+        {
+            return OpenClawConfig.CreateDefault(Paths);
+        }
+
+        // Only a missing file means defaults: an empty one is more likely a failed save than a wish for defaults.
+        return Json5Reader.IsBlank(text)
+            ? throw new ConfigException(ConfigFile, $"{ConfigFile} is empty; delete it to use the defaults, or {EmptyFix}")
+            : Parse(text, ConfigFile);
     }
+
+    private const string EmptyFix = "write the settings as an object, e.g. { gateway: { port: 18789 } } (openclaw config set does that for you).";
 
     /// <summary>Validates config text and returns the config.</summary>
     /// <exception cref="ConfigException">The text is not a valid config; every error is listed against <paramref name="sourceName"/>.</exception>
@@ -64,9 +74,9 @@ public sealed class ConfigLoader
     public ConfigValidation Validate(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (string.IsNullOrWhiteSpace(text))
+        if (Json5Reader.IsBlank(text))
         {
-            return new ConfigValidation(OpenClawConfig.CreateDefault(Paths), []);
+            return new ConfigValidation(null, [new ConfigError("", 1, 1, "the file is empty (only white space or comments); delete it to use the defaults, or " + EmptyFix)]);
         }
 
         Json5Node root;

@@ -167,4 +167,32 @@ public sealed class ConfigEditorTests
         Assert.False(noKey.Changed);
         Assert.Equal(Original, await File.ReadAllTextAsync(loader.ConfigFile, TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task SetAsync_CommentOnlyFile_AppendsTheObjectAfterTheComments()
+    {
+        using var dir = new TempDirectory();
+        var (editor, loader) = Create(dir);
+        await File.WriteAllTextAsync(loader.ConfigFile, "// my notes\n/* more */", TestContext.Current.CancellationToken);
+
+        var result = await editor.SetAsync("gateway.port", "9000", TestContext.Current.CancellationToken);
+
+        Assert.True(result.Changed);
+        var written = await File.ReadAllTextAsync(loader.ConfigFile, TestContext.Current.CancellationToken);
+        Assert.StartsWith("// my notes\n/* more */\n{", written, StringComparison.Ordinal);
+        Assert.Equal(9000, (await loader.LoadAsync(TestContext.Current.CancellationToken)).Gateway.Port);
+    }
+
+    [Fact]
+    public async Task UnsetAsync_CommentOnlyFile_ChangesNothing()
+    {
+        using var dir = new TempDirectory();
+        var (editor, loader) = Create(dir);
+        await File.WriteAllTextAsync(loader.ConfigFile, "// my notes\n", TestContext.Current.CancellationToken);
+
+        var result = await editor.UnsetAsync("gateway.port", TestContext.Current.CancellationToken);
+
+        Assert.False(result.Changed);
+        Assert.Equal("// my notes\n", await File.ReadAllTextAsync(loader.ConfigFile, TestContext.Current.CancellationToken));
+    }
 }

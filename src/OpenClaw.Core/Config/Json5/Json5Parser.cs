@@ -51,6 +51,21 @@ internal sealed class Json5Parser
         return root;
     }
 
+    /// <summary>Whether the text is only white space and comments (no value at all); false when a comment is unterminated.</summary>
+    public bool IsOnlyTrivia()
+    {
+        try
+        {
+            SkipTrivia();
+        }
+        catch (Json5Exception)
+        {
+            return false;
+        }
+
+        return _pos >= _text.Length;
+    }
+
     private Json5Node ParseValue()
     {
         while (true)
