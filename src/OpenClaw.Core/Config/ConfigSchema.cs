@@ -319,10 +319,13 @@ public static class ConfigSchema
 
     private static TelegramOptions AfterTelegram(TelegramOptions options, Json5Object node, BindContext ctx, string path)
     {
-        if (options.Mode == TelegramMode.Webhook && string.IsNullOrEmpty(options.WebhookUrl) && node.Find("webhookUrl") is null)
+        var webhookUrlPath = ConfigPath.Append(path, "webhookUrl");
+        if (options.Mode == TelegramMode.Webhook && string.IsNullOrEmpty(options.WebhookUrl)
+            && !ctx.Errors.Any(e => e.Path == webhookUrlPath))
         {
-            var at = (Json5Node?)node.Find("mode")?.Value ?? node;
-            ctx.Error(ConfigPath.Append(path, "webhookUrl"), at,
+            // Absent or null: one error; a value that was already refused (e.g. "" or http://) is not reported twice.
+            var at = (Json5Node?)node.Find("webhookUrl")?.Value ?? node.Find("mode")?.Value ?? node;
+            ctx.Error(webhookUrlPath, at,
                 "mode \"webhook\" needs webhookUrl (the public https URL Telegram posts to) and webhookSecret (default \"cred:telegram-webhook\")");
         }
 

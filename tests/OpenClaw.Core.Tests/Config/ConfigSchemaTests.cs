@@ -332,6 +332,17 @@ public sealed class ConfigSchemaTests
         Assert.Contains("https", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("''")]
+    public void Bind_WebhookModeWithoutUsableUrl_IsAnError(string url)
+    {
+        var error = TestConfig.Single($"{{ channels: {{ telegram: {{ mode: 'webhook', webhookUrl: {url} }} }} }}");
+
+        Assert.Equal("channels.telegram.webhookUrl", error.Path);
+        Assert.Contains("https", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Bind_ProviderWithoutType_IsAnError()
     {
