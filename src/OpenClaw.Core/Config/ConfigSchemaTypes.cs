@@ -69,6 +69,17 @@ internal abstract class ValueType<T>
         _ => "an object",
     };
 
+    /// <summary>The kind of a node without its value, for fields that may hold secrets.</summary>
+    internal static string DescribeKind(Json5Node node) => node switch
+    {
+        Json5String => "a string",
+        Json5Number => "a number",
+        Json5Boolean => "a boolean",
+        Json5Null => "null",
+        Json5Array => "an array",
+        _ => "an object",
+    };
+
     internal static string Quote(string s)
     {
         var clipped = s.Length > 60 ? s[..60] + "…" : s;
@@ -414,7 +425,9 @@ internal sealed class SecretType : ValueType<SecretReference>
         value = null!;
         if (node is not Json5String s)
         {
-            return Mismatch(ctx, path, node);
+            // Only the kind: the value may be the secret itself (apiKey: 12345…).
+            ctx.Error(path, node, $"expected {Expected}, found {DescribeKind(node)}");
+            return false;
         }
 
         if (s.Value.Length == 0)
