@@ -355,10 +355,19 @@ public static class ConfigSchema
     // Checks that span sections: models name configured providers, routes name configured agents.
     private static void CheckReferences(OpenClawConfig config, Json5Object root, BindContext ctx)
     {
-        var agentsNode = root.Find("agents")?.Value as Json5Object;
+        // One dictionary, not a search per agent: validation stays linear in the number of agents.
+        var agentNodes = new Dictionary<string, Json5Object>(StringComparer.Ordinal);
+        foreach (var property in (root.Find("agents")?.Value as Json5Object)?.Properties ?? [])
+        {
+            if (property.Value is Json5Object agentObject)
+            {
+                agentNodes.TryAdd(property.Name, agentObject);
+            }
+        }
+
         foreach (var (id, agent) in config.Agents)
         {
-            var agentNode = agentsNode?.Find(id)?.Value as Json5Object;
+            var agentNode = agentNodes.GetValueOrDefault(id);
             var agentPath = ConfigPath.Append("agents", id);
             CheckProvider(config, agent.Model, agentNode?.Find("model")?.Value ?? agentNode ?? (Json5Node)root, ConfigPath.Append(agentPath, "model"), ctx);
             var fallbacksNode = agentNode?.Find("fallbacks")?.Value as Json5Array;
@@ -378,8 +387,8 @@ public static class ConfigSchema
                 var at = (routingNode?.Items[i] as Json5Object)?.Find("agent")?.Value ?? root;
                 var suggestion = Suggestions.Nearest(route.Agent, config.Agents.Keys);
                 ctx.Error(ConfigPath.Append(ConfigPath.Append("routing", i), "agent"), at,
-                    $"agent '{route.Agent}' is not configured under agents" +
-                    (suggestion is null ? $" (configured: {string.Join(", ", config.Agents.Keys)})" : $"; did you mean '{suggestion}'?"));
+                    $"agent '{Suggestions.Clip(route.Agent)}' is not configured under agents" +
+                    (suggestion is null ? $" (configured: {Suggestions.List(config.Agents.Keys)})" : $"; did you mean '{suggestion}'?"));
             }
         }
     }
@@ -394,7 +403,7 @@ public static class ConfigSchema
 
         var suggestion = Suggestions.Nearest(provider, config.Providers.Keys);
         ctx.Error(path, at, $"model \"{model}\" names provider '{provider}', which is not configured under providers" +
-            (suggestion is null ? $" (configured: {string.Join(", ", config.Providers.Keys)})" : $"; did you mean '{suggestion}'?"));
+            (suggestion is null ? $" (configured: {Suggestions.List(config.Providers.Keys)})" : $"; did you mean '{suggestion}'?"));
     }
 
     /// <summary>

@@ -825,20 +825,37 @@ internal sealed class ObjectType<T>(
         var where = path.Length == 0 ? "at the top level" : $"in {path}";
         var suggestion = Suggestions.Nearest(name, Fields.Select(f => f.Name));
         return suggestion is not null
-            ? $"unknown key '{name}' {where}; did you mean '{suggestion}'?"
-            : $"unknown key '{name}' {where}; expected one of: {string.Join(", ", Fields.Select(f => f.Name))}";
+            ? $"unknown key '{Suggestions.Clip(name)}' {where}; did you mean '{suggestion}'?"
+            : $"unknown key '{Suggestions.Clip(name)}' {where}; expected one of: {string.Join(", ", Fields.Select(f => f.Name))}";
     }
 }
 
 /// <summary>"Did you mean": the nearest candidate by optimal-string-alignment (Damerau–Levenshtein) distance.</summary>
 internal static class Suggestions
 {
+    /// <summary>Names longer than this get no suggestion (no config key or id is near it, and the cost grows with length).</summary>
+    public const int MaxLength = 128;
+
+    /// <summary>The most characters of a user-written name shown in a message.</summary>
+    public const int MaxShownLength = 64;
+
     public static string? Nearest(string input, IEnumerable<string> candidates)
     {
+        if (input.Length > MaxLength)
+        {
+            return null;
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
+            // Distance is at least the length difference: skip candidates that could never be close enough.
+            if (candidate.Length > MaxLength || Math.Abs(candidate.Length - input.Length) > Limit(input, candidate))
+            {
+                continue;
+            }
+
             // Case differences count, but less than a real typo: compare case-insensitively, then break ties exactly.
             var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant()) * 2 + (Distance(input, candidate) > 0 ? 1 : 0);
             if (distance < bestDistance)
@@ -853,36 +870,49 @@ internal static class Suggestions
             return null;
         }
 
-        var limit = Math.Max(1, Math.Min(input.Length, best.Length) / 3);
-        return bestDistance / 2 <= limit ? best : null;
+        return bestDistance / 2 <= Limit(input, best) ? best : null;
     }
 
+    /// <summary>A name as shown in a message: clipped to <see cref="MaxShownLength"/> characters, with its length when clipped.</summary>
+    public static string Clip(string name) =>
+        name.Length <= MaxShownLength ? name : $"{name[..MaxShownLength]}… ({name.Length} characters)";
+
+    /// <summary>Names joined for a message, at most <paramref name="max"/> of them.</summary>
+    public static string List(IEnumerable<string> names, int max = 20)
+    {
+        var all = names.Take(max + 1).Select(Clip).ToList();
+        return all.Count <= max ? string.Join(", ", all) : string.Join(", ", all.Take(max)) + ", …";
+    }
+
+    private static int Limit(string input, string candidate) => Math.Max(1, Math.Min(input.Length, candidate.Length) / 3);
+
+    // Three rolling rows (the transposition step looks two rows back), so memory is linear in the length.
     internal static int Distance(string a, string b)
     {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
+        var before = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
-            d[0, j] = j;
+            previous[j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
+            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    current[j] = Math.Min(current[j], before[j - 2] + 1);
                 }
             }
+
+            (before, previous, current) = (previous, current, before);
         }
 
-        return d[a.Length, b.Length];
+        return previous[b.Length];
     }
 }
