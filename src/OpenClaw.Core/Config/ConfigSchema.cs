@@ -27,7 +27,7 @@ public static class ConfigSchema
     private static readonly StringType s_bind = new("an IP address (e.g. \"127.0.0.1\", \"0.0.0.0\", \"::\") or \"localhost\"", allowEmpty: false, check: CheckBind);
     private static readonly StringType s_model = new("\"<provider>/<model>\"", allowEmpty: false, check: CheckModel, pattern: "^[^/]+/.+$");
     private static readonly StringType s_id = new("an id (1-128 of A-Z a-z 0-9 . _ - @ +)", allowEmpty: false, check: v => CheckId("id", v), pattern: "^[A-Za-z0-9._@+-]{1,128}$");
-    private static readonly StringType s_optionalId = new("an id (1-128 of A-Z a-z 0-9 . _ - @ +)", nullable: true, check: v => CheckId("id", v), pattern: "^[A-Za-z0-9._@+-]{1,128}$");
+    private static readonly StringType s_optionalId = new("an id (1-128 of A-Z a-z 0-9 . _ - @ +; digits may be a number)", nullable: true, check: v => CheckId("id", v), pattern: "^[A-Za-z0-9._@+-]{1,128}$", allowInteger: true);
     private static readonly StringType s_credentialName = new("a credential name (1-128 of A-Z a-z 0-9 . _ - @ +)", allowEmpty: false, check: v => CheckId("credential name", v));
     private static readonly StringType s_path = new("a path", allowEmpty: false);
     private static readonly ListType<string?> s_textList = new(s_nonEmpty);

@@ -98,7 +98,8 @@ internal sealed class StringType(
     bool nullable = false,
     Func<string, string?>? check = null,
     string? format = null,
-    string? pattern = null) : ValueType<string?>
+    string? pattern = null,
+    bool allowInteger = false) : ValueType<string?>
 {
     public override string Expected => expected;
 
@@ -110,15 +111,23 @@ internal sealed class StringType(
             return true;
         }
 
-        if (node is not Json5String s)
+        string? text;
+        if (allowInteger && node is Json5Number n && IsIntegerText(n.Text))
+        {
+            // Ids such as Telegram peers are numbers; written bare they mean the same as the quoted digits.
+            text = n.Text.StartsWith('+') ? n.Text[1..] : n.Text;
+        }
+        else if (node is not Json5String s)
         {
             return Mismatch(ctx, path, node);
         }
-
-        var text = ctx.Expand(s.Value, path, node);
-        if (text is null)
+        else
         {
-            return false;
+            text = ctx.Expand(s.Value, path, node);
+            if (text is null)
+            {
+                return false;
+            }
         }
 
         if (!allowEmpty && text.Length == 0)
@@ -139,11 +148,20 @@ internal sealed class StringType(
 
     public override void WriteSchema(Utf8JsonWriter writer)
     {
-        if (nullable)
+        if (nullable || allowInteger)
         {
             writer.WriteStartArray("type");
             writer.WriteStringValue("string");
-            writer.WriteStringValue("null");
+            if (allowInteger)
+            {
+                writer.WriteStringValue("integer");
+            }
+
+            if (nullable)
+            {
+                writer.WriteStringValue("null");
+            }
+
             writer.WriteEndArray();
         }
         else
@@ -177,6 +195,12 @@ internal sealed class StringType(
         {
             writer.WriteStringValue(value);
         }
+    }
+
+    private static bool IsIntegerText(string text)
+    {
+        var digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+        return digits.Length is > 0 and <= 20 && digits.All(char.IsAsciiDigit);
     }
 }
 

@@ -344,6 +344,25 @@ public sealed class ConfigSchemaTests
     }
 
     [Fact]
+    public void Bind_RouteIdsAsNumbers_AreAcceptedLikeAllowFrom()
+    {
+        var config = TestConfig.Valid("{ routing: [ { channel: 'telegram', peer: 12345, agent: 'default' }, { channel: 'telegram', group: -100123, agent: 'default' } ] }");
+
+        Assert.Equal("12345", config.Routing[0].Peer);
+        Assert.Equal("-100123", config.Routing[1].Group);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("true")]
+    public void Bind_RouteIdNotAnInteger_IsAnError(string value)
+    {
+        var error = TestConfig.Single($"{{ routing: [ {{ channel: 'telegram', peer: {value}, agent: 'default' }} ] }}");
+
+        Assert.Equal("routing[0].peer", error.Path);
+    }
+
+    [Fact]
     public void Bind_ProviderWithoutType_IsAnError()
     {
         var error = TestConfig.Single("{ providers: { groq: { baseUrl: 'https://api.groq.com/openai/v1' } } }");
