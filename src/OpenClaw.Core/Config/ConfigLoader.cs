@@ -104,6 +104,14 @@ public sealed class ConfigLoader
     /// <exception cref="ConfigException">It is a directory, unreadable, too large or not UTF-8.</exception>
     public static async Task<string?> ReadTextAsync(string file, CancellationToken cancellationToken = default)
     {
+        var bytes = await ReadBytesAsync(file, cancellationToken);
+        return bytes is null ? null : Decode(file, bytes);
+    }
+
+    /// <summary>Reads a config file's bytes as they are; <see langword="null"/> when it does not exist.</summary>
+    /// <exception cref="ConfigException">It is a directory, unreadable or too large.</exception>
+    internal static async Task<byte[]?> ReadBytesAsync(string file, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(file);
         if (Directory.Exists(file))
         {
@@ -134,6 +142,13 @@ public sealed class ConfigLoader
             throw new ConfigException(file, $"cannot read {file}: {ex.Message}", ex);
         }
 
+        return bytes;
+    }
+
+    /// <summary>Decodes a config file's bytes as strict UTF-8, dropping a leading BOM.</summary>
+    /// <exception cref="ConfigException">The bytes are not UTF-8.</exception>
+    internal static string Decode(string file, byte[] bytes)
+    {
         try
         {
             var text = s_strictUtf8.GetString(bytes);
