@@ -19,20 +19,27 @@ internal static class ConfigCommands
             : new ConfigLoader(new StatePaths(StatePaths.FromEnvironment(environment).Root, file), environment);
 
         var path = new Command("path", "Print the config file's path (OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json).");
-        path.SetAction(async (result, cancellationToken) =>
+        path.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
         {
             await result.InvocationConfiguration.Output.WriteLineAsync(Loader().ConfigFile);
             return 0;
-        });
+        }));
 
         var file = new Option<string?>("--file") { Description = "Validate this file instead of the configured one." };
         var validate = new Command("validate", "Check the config file; print every error with its line and column.") { file };
         validate.SetAction(async (result, cancellationToken) =>
         {
             var explicitFile = result.GetValue(file);
-            var loader = Loader(explicitFile);
             return await RunAsync(result, async () =>
             {
+                if (explicitFile is not null && string.IsNullOrWhiteSpace(explicitFile))
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync("error: --file needs a file name.");
+                    return 1;
+                }
+
+                // Built inside the handler: a bad path or environment is reported, not thrown past it.
+                var loader = Loader(explicitFile);
                 var exists = File.Exists(loader.ConfigFile);
                 if (!exists && explicitFile is not null)
                 {
@@ -128,6 +135,12 @@ internal static class ConfigCommands
         }
         catch (OpenClaw.Core.OpenClawException ex)
         {
+            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
+            return 1;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // Bad paths and file system failures are the user's to fix: a message, never a stack trace.
             await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
             return 1;
         }

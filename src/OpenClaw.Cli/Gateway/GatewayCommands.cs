@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using OpenClaw.Core;
 using OpenClaw.Core.Config;
@@ -33,7 +35,15 @@ internal static class GatewayCommands
             {
                 var paths = StatePaths.FromEnvironment(environment);
                 var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
-                if (result.GetValue(port) is { } p || result.GetValue(bind) is not null)
+                if (result.GetValue(bind) is { } boundTo
+                    && ConfigSchema.CheckGatewayBind(boundTo, config.Gateway.Cors.AllowedOrigins, "--bind") is { } problem)
+                {
+                    // The same checks as gateway.bind in the file: an override must not bypass validation.
+                    await error.WriteLineAsync("error: " + problem);
+                    return 1;
+                }
+
+                if (result.GetValue(port) is not null || result.GetValue(bind) is not null)
                 {
                     config = config with
                     {
@@ -43,6 +53,12 @@ internal static class GatewayCommands
                             Bind = result.GetValue(bind) ?? config.Gateway.Bind,
                         },
                     };
+                }
+
+                if (CheckAddressIsLocal(config.Gateway.Bind) is { } notLocal)
+                {
+                    await error.WriteLineAsync("error: " + notLocal);
+                    return 1;
                 }
 
                 await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: environment, cancellationToken: cancellationToken);
@@ -66,8 +82,35 @@ internal static class GatewayCommands
                 await error.WriteLineAsync("error: the port is already in use; stop the other process or set gateway.port (or --port).");
                 return 1;
             }
+            catch (Exception ex) when (ex is ArgumentException or IOException or SocketException or UnauthorizedAccessException)
+            {
+                // Bad paths, unwritable state directories and unusable addresses: a message, never a stack trace.
+                await error.WriteLineAsync("error: " + ex.Message);
+                return 1;
+            }
         });
 
         return new Command("gateway", "Run and manage the gateway.") { run };
+    }
+
+    // Binding port 0 on the address shows whether it belongs to this machine before the host starts (a failed host
+    // start logs a stack trace).
+    private static string? CheckAddressIsLocal(string bind)
+    {
+        if (!IPAddress.TryParse(bind, out var address))
+        {
+            return null; // "localhost"
+        }
+
+        try
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(address, 0));
+            return null;
+        }
+        catch (SocketException ex)
+        {
+            return $"cannot listen on {bind}: {ex.Message}; bind an address of this machine (127.0.0.1, 0.0.0.0 or one shown by `ip addr`).";
+        }
     }
 }

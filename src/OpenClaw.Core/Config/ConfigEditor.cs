@@ -1,3 +1,4 @@
+using System.Text;
 using OpenClaw.Core.State;
 using OpenClaw.Core.Config.Json5;
 
@@ -36,11 +37,14 @@ public sealed class ConfigEditor
     {
         ArgumentNullException.ThrowIfNull(value);
         var keyPath = ConfigPath.Parse(path);
-        var original = await ConfigLoader.ReadTextAsync(_loader.ConfigFile, cancellationToken);
-        var text = string.IsNullOrWhiteSpace(original) ? ConfigTextEdit.EmptyDocument : original;
+        var bytes = await ConfigLoader.ReadBytesAsync(_loader.ConfigFile, cancellationToken);
+        var original = bytes is null ? null : ConfigLoader.Decode(_loader.ConfigFile, bytes);
+        var text = original is null || string.IsNullOrWhiteSpace(original) ? ConfigTextEdit.EmptyDocument
+            : Json5Reader.IsBlank(original) ? AfterComments(original)
+            : original;
         var root = ParseExisting(text);
         var edited = ConfigTextEdit.Set(text, root, keyPath, FormatValue(value, ConfigTextEdit.Style.Detect(text, root)));
-        return await CommitAsync(original, edited, cancellationToken);
+        return await CommitAsync(bytes, original, edited, cancellationToken);
     }
 
     /// <summary>Removes the key (or array item) at <paramref name="path"/> with its comma; nothing changes when it is absent.</summary>
@@ -48,8 +52,9 @@ public sealed class ConfigEditor
     public async Task<ConfigEditResult> UnsetAsync(string path, CancellationToken cancellationToken = default)
     {
         var keyPath = ConfigPath.Parse(path);
-        var original = await ConfigLoader.ReadTextAsync(_loader.ConfigFile, cancellationToken);
-        if (string.IsNullOrWhiteSpace(original))
+        var bytes = await ConfigLoader.ReadBytesAsync(_loader.ConfigFile, cancellationToken);
+        var original = bytes is null ? null : ConfigLoader.Decode(_loader.ConfigFile, bytes);
+        if (original is null || Json5Reader.IsBlank(original))
         {
             return new ConfigEditResult(false, _loader.ConfigFile, null);
         }
@@ -57,8 +62,12 @@ public sealed class ConfigEditor
         var edited = ConfigTextEdit.Unset(original, ParseExisting(original), keyPath);
         return edited is null
             ? new ConfigEditResult(false, _loader.ConfigFile, null)
-            : await CommitAsync(original, edited, cancellationToken);
+            : await CommitAsync(bytes, original, edited, cancellationToken);
     }
+
+    // A file of only comments keeps them and gets the object after them (a trailing // comment needs its line ended).
+    private static string AfterComments(string comments) =>
+        comments + (comments.EndsWith('\n') ? "" : "\n") + ConfigTextEdit.EmptyDocument;
 
     /// <summary>The JSON5 text a value argument stands for: itself when it parses as JSON5, else a quoted string.</summary>
     internal static string FormatValue(string value, ConfigTextEdit.Style style)
@@ -88,7 +97,7 @@ public sealed class ConfigEditor
         }
     }
 
-    private async Task<ConfigEditResult> CommitAsync(string? original, string edited, CancellationToken cancellationToken)
+    private async Task<ConfigEditResult> CommitAsync(byte[]? originalBytes, string? original, string edited, CancellationToken cancellationToken)
     {
         var validation = _loader.Validate(edited);
         if (!validation.IsValid)
@@ -103,13 +112,57 @@ public sealed class ConfigEditor
         }
 
         string? backup = null;
-        if (original is not null)
+        if (originalBytes is not null)
         {
-            await AtomicFile.WriteAsync(BackupFile, original, cancellationToken);
+            // The backup is the file exactly as it was, byte for byte (a BOM or odd encoding details included).
+            await WriteAsync(BackupFile, originalBytes, cancellationToken);
             backup = BackupFile;
         }
 
-        await AtomicFile.WriteAsync(_loader.ConfigFile, edited, cancellationToken);
+        var content = Encoding.UTF8.GetBytes(edited);
+        if (originalBytes is [0xEF, 0xBB, 0xBF, ..])
+        {
+            content = [0xEF, 0xBB, 0xBF, .. content];
+        }
+
+        // A symlinked config (dotfiles) stays a link: the file it points to is replaced, not the link.
+        await WriteAsync(LinkTarget(_loader.ConfigFile), content, cancellationToken);
         return new ConfigEditResult(true, _loader.ConfigFile, backup);
+    }
+
+    private static string LinkTarget(string file)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName ?? file;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return file; // not there yet, or not a link we can follow: write the path itself
+        }
+    }
+
+    // File system failures (a parent that is a file, a .bak that is a directory, a read-only directory) become clear errors.
+    private static async Task WriteAsync(string file, byte[] content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            if (!Directory.Exists(directory))
+            {
+                AtomicFile.EnsurePrivateDirectory(directory);
+            }
+
+            await AtomicFile.WriteAsync(Path.GetFullPath(file), content, overwrite: true, beforeReplace: null, cancellationToken);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ConfigException(file,
+                $"cannot write {file}: permission denied; make its directory writable by the user running openclaw, or set OPENCLAW_CONFIG_PATH.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException(file, $"cannot write {file}: {ex.Message}", ex);
+        }
     }
 }

@@ -14,8 +14,8 @@ public sealed record ConfigValidation(OpenClawConfig? Config, IReadOnlyList<Conf
 }
 
 /// <summary>
-/// Finds, reads, parses and validates <c>openclaw.json</c>. A missing file gives every default; a broken one is never
-/// replaced by defaults but reported with every error at once.
+/// Finds, reads, parses and validates <c>openclaw.json</c>. A missing file gives every default; a broken one (an empty
+/// one included) is never replaced by defaults but reported with every error at once.
 /// </summary>
 /// <remarks>Thread-safe: it holds no mutable state.</remarks>
 public sealed class ConfigLoader
@@ -49,8 +49,18 @@ public sealed class ConfigLoader
     public async Task<OpenClawConfig> LoadAsync(CancellationToken cancellationToken = default)
     {
         var text = await ReadTextAsync(ConfigFile, cancellationToken);
-        return text is null ? OpenClawConfig.CreateDefault(Paths) : Parse(text, ConfigFile);
+        if (text is null)
+        {
+            return OpenClawConfig.CreateDefault(Paths);
+        }
+
+        // Only a missing file means defaults: an empty one is more likely a failed save than a wish for defaults.
+        return Json5Reader.IsBlank(text)
+            ? throw new ConfigException(ConfigFile, $"{ConfigFile} is empty; delete it to use the defaults, or {EmptyFix}")
+            : Parse(text, ConfigFile);
     }
+
+    private const string EmptyFix = "write the settings as an object, e.g. { gateway: { port: 18789 } } (openclaw config set does that for you).";
 
     /// <summary>Validates config text and returns the config.</summary>
     /// <exception cref="ConfigException">The text is not a valid config; every error is listed against <paramref name="sourceName"/>.</exception>
@@ -64,9 +74,9 @@ public sealed class ConfigLoader
     public ConfigValidation Validate(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (string.IsNullOrWhiteSpace(text))
+        if (Json5Reader.IsBlank(text))
         {
-            return new ConfigValidation(OpenClawConfig.CreateDefault(Paths), []);
+            return new ConfigValidation(null, [new ConfigError("", 1, 1, "the file is empty (only white space or comments); delete it to use the defaults, or " + EmptyFix)]);
         }
 
         Json5Node root;
@@ -93,6 +103,14 @@ public sealed class ConfigLoader
     /// <summary>Reads a config file as strict UTF-8 (a leading BOM is dropped); <see langword="null"/> when it does not exist.</summary>
     /// <exception cref="ConfigException">It is a directory, unreadable, too large or not UTF-8.</exception>
     public static async Task<string?> ReadTextAsync(string file, CancellationToken cancellationToken = default)
+    {
+        var bytes = await ReadBytesAsync(file, cancellationToken);
+        return bytes is null ? null : Decode(file, bytes);
+    }
+
+    /// <summary>Reads a config file's bytes as they are; <see langword="null"/> when it does not exist.</summary>
+    /// <exception cref="ConfigException">It is a directory, unreadable or too large.</exception>
+    internal static async Task<byte[]?> ReadBytesAsync(string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (Directory.Exists(file))
@@ -124,6 +142,13 @@ public sealed class ConfigLoader
             throw new ConfigException(file, $"cannot read {file}: {ex.Message}", ex);
         }
 
+        return bytes;
+    }
+
+    /// <summary>Decodes a config file's bytes as strict UTF-8, dropping a leading BOM.</summary>
+    /// <exception cref="ConfigException">The bytes are not UTF-8.</exception>
+    internal static string Decode(string file, byte[] bytes)
+    {
         try
         {
             var text = s_strictUtf8.GetString(bytes);

@@ -21,24 +21,34 @@ public sealed class ConfigPath
         {
             if (text[i] == '[')
             {
-                var close = text.IndexOf(']', i);
-                if (close < 0)
+                int close;
+                if (i + 1 < text.Length && text[i + 1] is '"' or '\'')
                 {
-                    throw Bad(text, "'[' has no closing ']'");
-                }
+                    // A quoted key: scan to the matching quote, undoing backslash escapes; ']' and '.' inside are part of the key.
+                    var (key, end) = ReadQuoted(text, i + 1);
+                    if (end >= text.Length || text[end] != ']')
+                    {
+                        throw Bad(text, $"the quoted key at character {i + 2} must be followed by ']'");
+                    }
 
-                var inner = text[(i + 1)..close];
-                if (inner.Length >= 2 && (inner[0] == '"' || inner[0] == '\'') && inner[^1] == inner[0])
-                {
-                    segments.Add(ConfigPathSegment.Key(inner[1..^1]));
-                }
-                else if (int.TryParse(inner, System.Globalization.NumberStyles.None, null, out var index))
-                {
-                    segments.Add(ConfigPathSegment.At(index));
+                    segments.Add(ConfigPathSegment.Key(key));
+                    close = end;
                 }
                 else
                 {
-                    throw Bad(text, $"'[{inner}]' must be an index like [0] or a quoted key like [\"my.agent\"]");
+                    close = text.IndexOf(']', i);
+                    if (close < 0)
+                    {
+                        throw Bad(text, "'[' has no closing ']'");
+                    }
+
+                    var inner = text[(i + 1)..close];
+                    if (!int.TryParse(inner, System.Globalization.NumberStyles.None, null, out var index))
+                    {
+                        throw Bad(text, $"'[{inner}]' must be an index like [0] or a quoted key like [\"my.agent\"]");
+                    }
+
+                    segments.Add(ConfigPathSegment.At(index));
                 }
 
                 i = close + 1;
@@ -94,7 +104,7 @@ public sealed class ConfigPath
             return path.Length == 0 ? key : path + "." + key;
         }
 
-        return path + "[\"" + key.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"]";
+        return path + "[\"" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"]";
     }
 
     /// <summary>Appends an array index to a path string.</summary>
@@ -128,6 +138,36 @@ public sealed class ConfigPath
         }
 
         return true;
+    }
+
+    // Reads a quoted key starting at the quote; returns the key and the index just after the closing quote.
+    private static (string Key, int End) ReadQuoted(string text, int start)
+    {
+        var quote = text[start];
+        var key = new System.Text.StringBuilder();
+        for (var i = start + 1; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                if (i + 1 == text.Length)
+                {
+                    break;
+                }
+
+                key.Append(text[++i]);
+            }
+            else if (c == quote)
+            {
+                return (key.ToString(), i + 1);
+            }
+            else
+            {
+                key.Append(c);
+            }
+        }
+
+        throw Bad(text, $"the quoted key at character {start + 1} has no closing {quote}");
     }
 
     private static ConfigException Bad(string text, string why) => new($"'{text}' is not a valid key path: {why}.");

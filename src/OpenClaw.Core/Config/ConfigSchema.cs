@@ -27,7 +27,7 @@ public static class ConfigSchema
     private static readonly StringType s_bind = new("an IP address (e.g. \"127.0.0.1\", \"0.0.0.0\", \"::\") or \"localhost\"", allowEmpty: false, check: CheckBind);
     private static readonly StringType s_model = new("\"<provider>/<model>\"", allowEmpty: false, check: CheckModel, pattern: "^[^/]+/.+$");
     private static readonly StringType s_id = new("an id (1-128 of A-Z a-z 0-9 . _ - @ +)", allowEmpty: false, check: v => CheckId("id", v), pattern: "^[A-Za-z0-9._@+-]{1,128}$");
-    private static readonly StringType s_optionalId = new("an id (1-128 of A-Z a-z 0-9 . _ - @ +)", nullable: true, check: v => CheckId("id", v), pattern: "^[A-Za-z0-9._@+-]{1,128}$");
+    private static readonly StringType s_optionalId = new("an id (1-128 of A-Z a-z 0-9 . _ - @ +; digits may be a number)", nullable: true, check: v => CheckId("id", v), pattern: "^[A-Za-z0-9._@+-]{1,128}$", allowInteger: true);
     private static readonly StringType s_credentialName = new("a credential name (1-128 of A-Z a-z 0-9 . _ - @ +)", allowEmpty: false, check: v => CheckId("credential name", v));
     private static readonly StringType s_path = new("a path", allowEmpty: false);
     private static readonly ListType<string?> s_textList = new(s_nonEmpty);
@@ -261,12 +261,10 @@ public static class ConfigSchema
 
     private static GatewayOptions AfterGateway(GatewayOptions options, Json5Object node, BindContext ctx, string path)
     {
-        if (!IsLoopback(options.Bind) && options.Cors.AllowedOrigins.Count == 0 && CheckBind(options.Bind) is null)
+        if (CheckBind(options.Bind) is null && CheckBindExposure(options.Bind, options.Cors.AllowedOrigins) is { } problem)
         {
             var at = (Json5Node?)node.Find("bind")?.Value ?? node;
-            ctx.Error(ConfigPath.Append(path, "bind"), at,
-                $"binding to {options.Bind}, which is not loopback, needs gateway.cors.allowedOrigins set to the browser origins you use " +
-                "(e.g. [\"https://claw.example.com\"]); or bind \"127.0.0.1\"");
+            ctx.Error(ConfigPath.Append(path, "bind"), at, problem);
         }
 
         return options;
@@ -321,10 +319,13 @@ public static class ConfigSchema
 
     private static TelegramOptions AfterTelegram(TelegramOptions options, Json5Object node, BindContext ctx, string path)
     {
-        if (options.Mode == TelegramMode.Webhook && string.IsNullOrEmpty(options.WebhookUrl) && node.Find("webhookUrl") is null)
+        var webhookUrlPath = ConfigPath.Append(path, "webhookUrl");
+        if (options.Mode == TelegramMode.Webhook && string.IsNullOrEmpty(options.WebhookUrl)
+            && !ctx.Errors.Any(e => e.Path == webhookUrlPath))
         {
-            var at = (Json5Node?)node.Find("mode")?.Value ?? node;
-            ctx.Error(ConfigPath.Append(path, "webhookUrl"), at,
+            // Absent or null: one error; a value that was already refused (e.g. "" or http://) is not reported twice.
+            var at = (Json5Node?)node.Find("webhookUrl")?.Value ?? node.Find("mode")?.Value ?? node;
+            ctx.Error(webhookUrlPath, at,
                 "mode \"webhook\" needs webhookUrl (the public https URL Telegram posts to) and webhookSecret (default \"cred:telegram-webhook\")");
         }
 
@@ -354,10 +355,19 @@ public static class ConfigSchema
     // Checks that span sections: models name configured providers, routes name configured agents.
     private static void CheckReferences(OpenClawConfig config, Json5Object root, BindContext ctx)
     {
-        var agentsNode = root.Find("agents")?.Value as Json5Object;
+        // One dictionary, not a search per agent: validation stays linear in the number of agents.
+        var agentNodes = new Dictionary<string, Json5Object>(StringComparer.Ordinal);
+        foreach (var property in (root.Find("agents")?.Value as Json5Object)?.Properties ?? [])
+        {
+            if (property.Value is Json5Object agentObject)
+            {
+                agentNodes.TryAdd(property.Name, agentObject);
+            }
+        }
+
         foreach (var (id, agent) in config.Agents)
         {
-            var agentNode = agentsNode?.Find(id)?.Value as Json5Object;
+            var agentNode = agentNodes.GetValueOrDefault(id);
             var agentPath = ConfigPath.Append("agents", id);
             CheckProvider(config, agent.Model, agentNode?.Find("model")?.Value ?? agentNode ?? (Json5Node)root, ConfigPath.Append(agentPath, "model"), ctx);
             var fallbacksNode = agentNode?.Find("fallbacks")?.Value as Json5Array;
@@ -377,8 +387,8 @@ public static class ConfigSchema
                 var at = (routingNode?.Items[i] as Json5Object)?.Find("agent")?.Value ?? root;
                 var suggestion = Suggestions.Nearest(route.Agent, config.Agents.Keys);
                 ctx.Error(ConfigPath.Append(ConfigPath.Append("routing", i), "agent"), at,
-                    $"agent '{route.Agent}' is not configured under agents" +
-                    (suggestion is null ? $" (configured: {string.Join(", ", config.Agents.Keys)})" : $"; did you mean '{suggestion}'?"));
+                    $"agent '{Suggestions.Clip(route.Agent)}' is not configured under agents" +
+                    (suggestion is null ? $" (configured: {Suggestions.List(config.Agents.Keys)})" : $"; did you mean '{suggestion}'?"));
             }
         }
     }
@@ -393,8 +403,28 @@ public static class ConfigSchema
 
         var suggestion = Suggestions.Nearest(provider, config.Providers.Keys);
         ctx.Error(path, at, $"model \"{model}\" names provider '{provider}', which is not configured under providers" +
-            (suggestion is null ? $" (configured: {string.Join(", ", config.Providers.Keys)})" : $"; did you mean '{suggestion}'?"));
+            (suggestion is null ? $" (configured: {Suggestions.List(config.Providers.Keys)})" : $"; did you mean '{suggestion}'?"));
     }
+
+    /// <summary>
+    /// Checks a bind address the way <c>gateway.bind</c> is checked in the file (an IP address or "localhost"; a
+    /// non-loopback one needs <paramref name="allowedOrigins"/>), for values that come from elsewhere such as
+    /// <c>gateway run --bind</c>. Returns the problem, prefixed with <paramref name="name"/>, or <see langword="null"/>.
+    /// </summary>
+    public static string? CheckGatewayBind(string bind, IReadOnlyList<string> allowedOrigins, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        ArgumentNullException.ThrowIfNull(allowedOrigins);
+        ArgumentNullException.ThrowIfNull(name);
+        var problem = CheckBind(bind) ?? CheckBindExposure(bind, allowedOrigins);
+        return problem is null ? null : $"{name}: {problem}";
+    }
+
+    private static string? CheckBindExposure(string bind, IReadOnlyList<string> allowedOrigins) =>
+        IsLoopback(bind) || allowedOrigins.Count > 0
+            ? null
+            : $"binding to {ValueType<int>.Quote(bind)}, which is not loopback, needs gateway.cors.allowedOrigins set to the browser origins you use " +
+                "(e.g. [\"https://claw.example.com\"]); or bind \"127.0.0.1\"";
 
     private static bool IsLoopback(string bind) =>
         bind == "localhost" || (IPAddress.TryParse(bind, out var address) && IPAddress.IsLoopback(address));

@@ -69,6 +69,17 @@ internal abstract class ValueType<T>
         _ => "an object",
     };
 
+    /// <summary>The kind of a node without its value, for fields that may hold secrets.</summary>
+    internal static string DescribeKind(Json5Node node) => node switch
+    {
+        Json5String => "a string",
+        Json5Number => "a number",
+        Json5Boolean => "a boolean",
+        Json5Null => "null",
+        Json5Array => "an array",
+        _ => "an object",
+    };
+
     internal static string Quote(string s)
     {
         var clipped = s.Length > 60 ? s[..60] + "…" : s;
@@ -87,7 +98,8 @@ internal sealed class StringType(
     bool nullable = false,
     Func<string, string?>? check = null,
     string? format = null,
-    string? pattern = null) : ValueType<string?>
+    string? pattern = null,
+    bool allowInteger = false) : ValueType<string?>
 {
     public override string Expected => expected;
 
@@ -99,15 +111,23 @@ internal sealed class StringType(
             return true;
         }
 
-        if (node is not Json5String s)
+        string? text;
+        if (allowInteger && node is Json5Number n && IsIntegerText(n.Text))
+        {
+            // Ids such as Telegram peers are numbers; written bare they mean the same as the quoted digits.
+            text = n.Text.StartsWith('+') ? n.Text[1..] : n.Text;
+        }
+        else if (node is not Json5String s)
         {
             return Mismatch(ctx, path, node);
         }
-
-        var text = ctx.Expand(s.Value, path, node);
-        if (text is null)
+        else
         {
-            return false;
+            text = ctx.Expand(s.Value, path, node);
+            if (text is null)
+            {
+                return false;
+            }
         }
 
         if (!allowEmpty && text.Length == 0)
@@ -128,11 +148,20 @@ internal sealed class StringType(
 
     public override void WriteSchema(Utf8JsonWriter writer)
     {
-        if (nullable)
+        if (nullable || allowInteger)
         {
             writer.WriteStartArray("type");
             writer.WriteStringValue("string");
-            writer.WriteStringValue("null");
+            if (allowInteger)
+            {
+                writer.WriteStringValue("integer");
+            }
+
+            if (nullable)
+            {
+                writer.WriteStringValue("null");
+            }
+
             writer.WriteEndArray();
         }
         else
@@ -166,6 +195,12 @@ internal sealed class StringType(
         {
             writer.WriteStringValue(value);
         }
+    }
+
+    private static bool IsIntegerText(string text)
+    {
+        var digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+        return digits.Length is > 0 and <= 20 && digits.All(char.IsAsciiDigit);
     }
 }
 
@@ -414,7 +449,9 @@ internal sealed class SecretType : ValueType<SecretReference>
         value = null!;
         if (node is not Json5String s)
         {
-            return Mismatch(ctx, path, node);
+            // Only the kind: the value may be the secret itself (apiKey: 12345…).
+            ctx.Error(path, node, $"expected {Expected}, found {DescribeKind(node)}");
+            return false;
         }
 
         if (s.Value.Length == 0)
@@ -812,20 +849,37 @@ internal sealed class ObjectType<T>(
         var where = path.Length == 0 ? "at the top level" : $"in {path}";
         var suggestion = Suggestions.Nearest(name, Fields.Select(f => f.Name));
         return suggestion is not null
-            ? $"unknown key '{name}' {where}; did you mean '{suggestion}'?"
-            : $"unknown key '{name}' {where}; expected one of: {string.Join(", ", Fields.Select(f => f.Name))}";
+            ? $"unknown key '{Suggestions.Clip(name)}' {where}; did you mean '{suggestion}'?"
+            : $"unknown key '{Suggestions.Clip(name)}' {where}; expected one of: {string.Join(", ", Fields.Select(f => f.Name))}";
     }
 }
 
 /// <summary>"Did you mean": the nearest candidate by optimal-string-alignment (Damerau–Levenshtein) distance.</summary>
 internal static class Suggestions
 {
+    /// <summary>Names longer than this get no suggestion (no config key or id is near it, and the cost grows with length).</summary>
+    public const int MaxLength = 128;
+
+    /// <summary>The most characters of a user-written name shown in a message.</summary>
+    public const int MaxShownLength = 64;
+
     public static string? Nearest(string input, IEnumerable<string> candidates)
     {
+        if (input.Length > MaxLength)
+        {
+            return null;
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
+            // Distance is at least the length difference: skip candidates that could never be close enough.
+            if (candidate.Length > MaxLength || Math.Abs(candidate.Length - input.Length) > Limit(input, candidate))
+            {
+                continue;
+            }
+
             // Case differences count, but less than a real typo: compare case-insensitively, then break ties exactly.
             var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant()) * 2 + (Distance(input, candidate) > 0 ? 1 : 0);
             if (distance < bestDistance)
@@ -840,36 +894,49 @@ internal static class Suggestions
             return null;
         }
 
-        var limit = Math.Max(1, Math.Min(input.Length, best.Length) / 3);
-        return bestDistance / 2 <= limit ? best : null;
+        return bestDistance / 2 <= Limit(input, best) ? best : null;
     }
 
+    /// <summary>A name as shown in a message: clipped to <see cref="MaxShownLength"/> characters, with its length when clipped.</summary>
+    public static string Clip(string name) =>
+        name.Length <= MaxShownLength ? name : $"{name[..MaxShownLength]}… ({name.Length} characters)";
+
+    /// <summary>Names joined for a message, at most <paramref name="max"/> of them.</summary>
+    public static string List(IEnumerable<string> names, int max = 20)
+    {
+        var all = names.Take(max + 1).Select(Clip).ToList();
+        return all.Count <= max ? string.Join(", ", all) : string.Join(", ", all.Take(max)) + ", …";
+    }
+
+    private static int Limit(string input, string candidate) => Math.Max(1, Math.Min(input.Length, candidate.Length) / 3);
+
+    // Three rolling rows (the transposition step looks two rows back), so memory is linear in the length.
     internal static int Distance(string a, string b)
     {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
+        var before = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
-            d[0, j] = j;
+            previous[j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
+            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    current[j] = Math.Min(current[j], before[j - 2] + 1);
                 }
             }
+
+            (before, previous, current) = (previous, current, before);
         }
 
-        return d[a.Length, b.Length];
+        return previous[b.Length];
     }
 }

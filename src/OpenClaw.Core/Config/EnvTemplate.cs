@@ -8,11 +8,14 @@ internal static class EnvTemplate
     /// <summary>Whether <paramref name="text"/> needs expanding at all (fast path for the common plain string).</summary>
     public static bool HasMarkers(string text) => text.Contains("${", StringComparison.Ordinal);
 
-    /// <summary>Checks the syntax and lists the variables referenced, in order.</summary>
-    public static bool TryScan(string text, out List<string> variables, out string? error)
+    /// <summary>
+    /// Checks the syntax and lists the variables referenced, in order; with <paramref name="quoteText"/> false (secret
+    /// fields) an error gives only positions, never the text.
+    /// </summary>
+    public static bool TryScan(string text, out List<string> variables, out string? error, bool quoteText = true)
     {
         variables = [];
-        return Walk(text, lookup: null, output: null, variables, missing: null, out error);
+        return Walk(text, lookup: null, output: null, variables, missing: null, out error, quoteText);
     }
 
     /// <summary>
@@ -41,7 +44,8 @@ internal static class EnvTemplate
     public static string Unescape(string text) => text.Replace("$${", "${", StringComparison.Ordinal);
 
     private static bool Walk(
-        string text, Func<string, string?>? lookup, StringBuilder? output, List<string> variables, List<string>? missing, out string? error)
+        string text, Func<string, string?>? lookup, StringBuilder? output, List<string> variables, List<string>? missing, out string? error,
+        bool quoteText = true)
     {
         error = null;
         var i = 0;
@@ -66,7 +70,8 @@ internal static class EnvTemplate
                 var name = text[(i + 2)..close];
                 if (!IsValidName(name))
                 {
-                    error = $"'${{{Clip(name)}}}' is not a valid environment variable name " +
+                    var what = quoteText ? $"'${{{Clip(name)}}}'" : $"the '${{…}}' at character {i + 1} ({name.Length} characters inside)";
+                    error = $"{what} is not a valid environment variable name " +
                         "(letters, digits and _, not starting with a digit; write '$${' for a literal '${')";
                     return false;
                 }

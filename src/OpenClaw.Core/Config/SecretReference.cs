@@ -66,7 +66,7 @@ public sealed class SecretReference
             return Credential(name);
         }
 
-        if (!EnvTemplate.TryScan(text, out var variables, out error))
+        if (!EnvTemplate.TryScan(text, out var variables, out error, quoteText: false))
         {
             return null;
         }

@@ -23,7 +23,7 @@ public static class GatewayHost
     /// <c>StartAsync</c> or <c>RunAsync</c> on the result. Disposing the app closes the store.
     /// </summary>
     /// <exception cref="OpenClawException">
-    /// The bind address is not an IP address, or the store is damaged, newer than this build, or owned by another process.
+    /// The bind address is neither an IP address nor "localhost", or the store is damaged, newer than this build, or owned by another process.
     /// </exception>
     public static async Task<WebApplication> BuildAsync(
         StatePaths paths,
@@ -35,11 +35,7 @@ public static class GatewayHost
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(config);
         time ??= TimeProvider.System;
-        if (!IPAddress.TryParse(config.Gateway.Bind, out var address))
-        {
-            throw new OpenClawException(
-                $"gateway.bind '{config.Gateway.Bind}' is not an IP address; use 127.0.0.1 (the default) or another literal address.");
-        }
+        var address = ListenAddress(config.Gateway.Bind);
 
         var builder = WebApplication.CreateSlimBuilder();
         var store = await SqliteEventStore.OpenAsync(EventStoreOptions.For(paths), time, logger: null, cancellationToken);
@@ -80,6 +76,20 @@ public static class GatewayHost
 
         app.MapHealth(time);
         return app;
+    }
+
+    // "localhost" is accepted by validation and means loopback: listen on 127.0.0.1, as users expect.
+    private static IPAddress ListenAddress(string bind)
+    {
+        if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return IPAddress.TryParse(bind, out var address)
+            ? address
+            : throw new OpenClawException(
+                $"gateway.bind '{bind}' is not an IP address; use 127.0.0.1 (the default), \"localhost\" or another literal address.");
     }
 
     /// <summary>The addresses the running gateway listens on (useful with port 0).</summary>

@@ -213,4 +213,58 @@ public sealed class ConfigCommandsTests : IDisposable
         Assert.Equal("${OPENAI_API_KEY}", key.Output.Trim());
         Assert.Equal("cred:anthropic", implicitKey.Output.Trim());
     }
+
+    [Fact]
+    public async Task Set_ConfigPathUnderARegularFile_ReportsAnErrorWithoutAStackTrace()
+    {
+        await File.WriteAllTextAsync(_state.Combine("afile"), "x", TestContext.Current.CancellationToken);
+        _environment["OPENCLAW_CONFIG_PATH"] = _state.Combine("afile", "openclaw.json");
+
+        var (exit, _, error) = await RunAsync("set", "gateway.port", "9000");
+
+        AssertCleanError(exit, error);
+        Assert.Contains("afile", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Set_BackupIsADirectory_ReportsCannotWriteWithoutAStackTrace()
+    {
+        await File.WriteAllTextAsync(ConfigFile, "{ gateway: { port: 1 } }", TestContext.Current.CancellationToken);
+        Directory.CreateDirectory(ConfigFile + ".bak");
+
+        var (exit, _, error) = await RunAsync("set", "gateway.port", "9000");
+
+        AssertCleanError(exit, error);
+        Assert.Contains($"cannot write {ConfigFile}.bak", error, StringComparison.Ordinal);
+        Assert.Equal("{ gateway: { port: 1 } }", await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Validate_EmptyFileOption_ReportsAnErrorWithoutAStackTrace()
+    {
+        var (exit, _, error) = await RunAsync("validate", "--file", "");
+
+        AssertCleanError(exit, error);
+    }
+
+    [Fact]
+    public async Task Set_UnwritableDirectory_ReportsCannotWriteWithoutAStackTrace()
+    {
+        // /sys refuses new files even to root (EACCES), like a read-only state directory does to a normal user.
+        Assert.SkipUnless(OperatingSystem.IsLinux() && Directory.Exists("/sys/kernel"), "needs Linux /sys");
+        _environment["OPENCLAW_CONFIG_PATH"] = "/sys/openclaw-test.json";
+
+        var (exit, _, error) = await RunAsync("set", "gateway.port", "9000");
+
+        AssertCleanError(exit, error);
+        Assert.Contains("cannot write /sys/openclaw-test.json", error, StringComparison.Ordinal);
+    }
+
+    private static void AssertCleanError(int exit, string error)
+    {
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
+    }
 }

@@ -81,6 +81,53 @@ public sealed partial class GatewayCommandsTests : IDisposable
         Assert.DoesNotContain("listening", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_BindNonLoopbackWithoutOrigins_RefusedLikeTheFile()
+    {
+        var output = new SignalingWriter("listening on");
+        var error = new SignalingWriter("\n");
+
+        var exit = await InvokeAsync(output, error, TestContext.Current.CancellationToken, "run", "--port", "0", "--bind", "0.0.0.0")
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("listening", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("error: --bind: binding to \"0.0.0.0\", which is not loopback, needs gateway.cors.allowedOrigins", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BindNotAnAddress_NamesTheOption()
+    {
+        var output = new SignalingWriter("listening on");
+        var error = new SignalingWriter("\n");
+
+        var exit = await InvokeAsync(output, error, TestContext.Current.CancellationToken, "run", "--port", "0", "--bind", "foo")
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        var text = error.ToString();
+        Assert.Contains("error: --bind: expected an IP address", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway.bind", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BindAddressNotOnThisMachine_ReportsAnErrorWithoutAStackTrace()
+    {
+        await File.WriteAllTextAsync(
+            _state.Combine("openclaw.json"), "{ gateway: { port: 0, cors: { allowedOrigins: ['https://claw.example.com'] } } }", TestContext.Current.CancellationToken);
+        var output = new SignalingWriter("listening on");
+        var error = new SignalingWriter("\n");
+
+        var exit = await InvokeAsync(output, error, TestContext.Current.CancellationToken, "run", "--bind", "10.9.9.9")
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        var text = error.ToString();
+        Assert.StartsWith("error: ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", output.ToString(), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex AddressPattern();
 }

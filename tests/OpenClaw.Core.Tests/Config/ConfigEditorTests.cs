@@ -167,4 +167,66 @@ public sealed class ConfigEditorTests
         Assert.False(noKey.Changed);
         Assert.Equal(Original, await File.ReadAllTextAsync(loader.ConfigFile, TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task SetAsync_CommentOnlyFile_AppendsTheObjectAfterTheComments()
+    {
+        using var dir = new TempDirectory();
+        var (editor, loader) = Create(dir);
+        await File.WriteAllTextAsync(loader.ConfigFile, "// my notes\n/* more */", TestContext.Current.CancellationToken);
+
+        var result = await editor.SetAsync("gateway.port", "9000", TestContext.Current.CancellationToken);
+
+        Assert.True(result.Changed);
+        var written = await File.ReadAllTextAsync(loader.ConfigFile, TestContext.Current.CancellationToken);
+        Assert.StartsWith("// my notes\n/* more */\n{", written, StringComparison.Ordinal);
+        Assert.Equal(9000, (await loader.LoadAsync(TestContext.Current.CancellationToken)).Gateway.Port);
+    }
+
+    [Fact]
+    public async Task UnsetAsync_CommentOnlyFile_ChangesNothing()
+    {
+        using var dir = new TempDirectory();
+        var (editor, loader) = Create(dir);
+        await File.WriteAllTextAsync(loader.ConfigFile, "// my notes\n", TestContext.Current.CancellationToken);
+
+        var result = await editor.UnsetAsync("gateway.port", TestContext.Current.CancellationToken);
+
+        Assert.False(result.Changed);
+        Assert.Equal("// my notes\n", await File.ReadAllTextAsync(loader.ConfigFile, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task SetAsync_FileWithBom_KeepsTheBomAndTheBackupIsByteExact()
+    {
+        using var dir = new TempDirectory();
+        var (editor, loader) = Create(dir);
+        byte[] original = [0xEF, 0xBB, 0xBF, .. "{ gateway: { port: 1 } }\n"u8.ToArray()];
+        await File.WriteAllBytesAsync(loader.ConfigFile, original, TestContext.Current.CancellationToken);
+
+        await editor.SetAsync("gateway.port", "9000", TestContext.Current.CancellationToken);
+
+        Assert.Equal(original, await File.ReadAllBytesAsync(loader.ConfigFile + ".bak", TestContext.Current.CancellationToken));
+        Assert.Equal(
+            [0xEF, 0xBB, 0xBF, .. "{ gateway: { port: 9000 } }\n"u8.ToArray()],
+            await File.ReadAllBytesAsync(loader.ConfigFile, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task SetAsync_SymlinkedConfig_EditsTheTargetAndKeepsTheLink()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "symbolic links need privileges on Windows");
+        using var dir = new TempDirectory();
+        var (editor, loader) = Create(dir);
+        Directory.CreateDirectory(dir.Combine("dotfiles"));
+        var target = dir.Combine("dotfiles", "openclaw.json");
+        await File.WriteAllTextAsync(target, "{ gateway: { port: 1 } }\n", TestContext.Current.CancellationToken);
+        File.CreateSymbolicLink(loader.ConfigFile, target);
+
+        await editor.SetAsync("gateway.port", "9000", TestContext.Current.CancellationToken);
+
+        Assert.Equal(target, File.ResolveLinkTarget(loader.ConfigFile, returnFinalTarget: true)?.FullName);
+        Assert.Equal("{ gateway: { port: 9000 } }\n", await File.ReadAllTextAsync(target, TestContext.Current.CancellationToken));
+        Assert.Equal("{ gateway: { port: 1 } }\n", await File.ReadAllTextAsync(loader.ConfigFile + ".bak", TestContext.Current.CancellationToken));
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.State;
 using OpenClaw.Testing;
@@ -139,15 +138,20 @@ public sealed class ConfigLoaderTests
         Assert.Contains($"cannot read {file}: permission denied", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task LoadAsync_EmptyFile_GivesDefaults()
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n  \t\n")]
+    [InlineData("// only a comment\n/* and another */\n")]
+    public async Task LoadAsync_EmptyFile_IsAnErrorNotDefaults(string content)
     {
         using var dir = new TempDirectory();
-        await File.WriteAllTextAsync(dir.Combine("openclaw.json"), "\n", Encoding.UTF8, TestContext.Current.CancellationToken);
+        var file = dir.Combine("openclaw.json");
+        await File.WriteAllTextAsync(file, content, TestContext.Current.CancellationToken);
         var loader = new ConfigLoader(new StatePaths(dir.Path), _ => null);
 
-        var config = await loader.LoadAsync(TestContext.Current.CancellationToken);
+        var ex = await Assert.ThrowsAsync<ConfigException>(() => loader.LoadAsync(TestContext.Current.CancellationToken));
 
-        Assert.Equal("127.0.0.1", config.Gateway.Bind);
+        Assert.StartsWith($"{file} is empty; delete it to use the defaults", ex.Message, StringComparison.Ordinal);
+        Assert.False(loader.Validate(content).IsValid);
     }
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using OpenClaw.Core.Config;
 
 namespace OpenClaw.Core.Tests.Config;
@@ -36,5 +37,35 @@ public sealed class ConfigPathTests
         var ex = Assert.Throws<ConfigException>(() => ConfigPath.Parse(text));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("agents[\"a]b\"].model", "agents|a]b|model")]
+    [InlineData("agents[\"say \\\"hi\\\"\"]", "agents|say \"hi\"")]
+    [InlineData("agents['it\\'s']", "agents|it's")]
+    [InlineData("agents[\"back\\\\slash\"]", "agents|back\\slash")]
+    public void Parse_QuotedKeys_HonourQuotesAndEscapes(string text, string expected)
+    {
+        Assert.Equal(expected, string.Join('|', ConfigPath.Parse(text).Segments.Select(s => s.ToString())));
+    }
+
+    [Fact]
+    public void Append_AnyKeys_ParsesBackToTheSameSegments()
+    {
+        var key = Gen.String[Gen.Char["ab.[]\"'\\ _-"], 0, 6].Select(k => (object)k);
+        var index = Gen.Int[0, 99].Select(i => (object)i);
+        Gen.OneOf(key, index).Array[1, 5].Sample(segments =>
+        {
+            var path = "";
+            foreach (var segment in segments)
+            {
+                path = segment is int i ? ConfigPath.Append(path, i) : ConfigPath.Append(path, (string)segment);
+            }
+
+            var parsed = ConfigPath.Parse(path);
+
+            Assert.Equal(segments.Select(s => s.ToString()), parsed.Segments.Select(s => s.IsIndex ? s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : s.Name));
+            Assert.Equal(path, parsed.ToString());
+        }, iter: 5000, threads: 1);
     }
 }

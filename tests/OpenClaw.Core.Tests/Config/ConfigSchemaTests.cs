@@ -332,6 +332,36 @@ public sealed class ConfigSchemaTests
         Assert.Contains("https", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("''")]
+    public void Bind_WebhookModeWithoutUsableUrl_IsAnError(string url)
+    {
+        var error = TestConfig.Single($"{{ channels: {{ telegram: {{ mode: 'webhook', webhookUrl: {url} }} }} }}");
+
+        Assert.Equal("channels.telegram.webhookUrl", error.Path);
+        Assert.Contains("https", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_RouteIdsAsNumbers_AreAcceptedLikeAllowFrom()
+    {
+        var config = TestConfig.Valid("{ routing: [ { channel: 'telegram', peer: 12345, agent: 'default' }, { channel: 'telegram', group: -100123, agent: 'default' } ] }");
+
+        Assert.Equal("12345", config.Routing[0].Peer);
+        Assert.Equal("-100123", config.Routing[1].Group);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("true")]
+    public void Bind_RouteIdNotAnInteger_IsAnError(string value)
+    {
+        var error = TestConfig.Single($"{{ routing: [ {{ channel: 'telegram', peer: {value}, agent: 'default' }} ] }}");
+
+        Assert.Equal("routing[0].peer", error.Path);
+    }
+
     [Fact]
     public void Bind_ProviderWithoutType_IsAnError()
     {
@@ -463,6 +493,39 @@ public sealed class ConfigSchemaTests
         var error = TestConfig.Single($"{{ providers: {{ openai: {{ apiKey: '{value}' }} }} }}");
 
         Assert.Equal("providers.openai.apiKey", error.Path);
+    }
+
+    [Theory]
+    [InlineData("1234567890123", "a number")]
+    [InlineData("[\"1234567890\"]", "an array")]
+    [InlineData("{ k: \"1234567890\" }", "an object")]
+    public void Bind_SecretFieldNotAString_ReportsTheKindButNotTheValue(string value, string kind)
+    {
+        var error = TestConfig.Single($"{{ channels: {{ telegram: {{ botToken: {value} }} }} }}");
+
+        Assert.Equal("channels.telegram.botToken", error.Path);
+        Assert.Equal($"expected \"${{ENV_NAME}}\", \"cred:NAME\" or the secret itself, found {kind}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("abc${sk-live-1234567890}xyz")]
+    [InlineData("${sk_live 1234567890}")]
+    public void Bind_SecretFieldBadVariableName_DoesNotEchoTheText(string value)
+    {
+        var error = TestConfig.Single($"{{ providers: {{ openai: {{ apiKey: '{value}' }} }} }}");
+
+        Assert.Equal("providers.openai.apiKey", error.Path);
+        Assert.Contains("not a valid environment variable name", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1234567890", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnquotedSecret_ErrorClipsTheWord()
+    {
+        var error = TestConfig.Single("{ channels: { telegram: { botToken: sk_live_ABCDEFGHIJKLMNOPQRSTUV } } }");
+
+        Assert.Contains("unexpected word \"sk_l…\" (30 characters)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ABCDEF", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

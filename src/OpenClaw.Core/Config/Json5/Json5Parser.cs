@@ -11,6 +11,7 @@ namespace OpenClaw.Core.Config.Json5;
 internal sealed class Json5Parser
 {
     private const int MaxQuotedLength = 40;
+    private const int MaxQuotedWordStart = 4;
 
     private readonly string _text;
     private readonly int _maxDepth;
@@ -49,6 +50,21 @@ internal sealed class Json5Parser
         }
 
         return root;
+    }
+
+    /// <summary>Whether the text is only white space and comments (no value at all); false when a comment is unterminated.</summary>
+    public bool IsOnlyTrivia()
+    {
+        try
+        {
+            SkipTrivia();
+        }
+        catch (Json5Exception)
+        {
+            return false;
+        }
+
+        return _pos >= _text.Length;
     }
 
     private Json5Node ParseValue()
@@ -372,7 +388,7 @@ internal sealed class Json5Parser
                 case "NaN":
                     return new Json5Number(span, double.NaN, word);
                 default:
-                    throw Error($"unexpected word {Quote(word)}, expected a value (strings need quotes)", start);
+                    throw Error($"unexpected word {QuoteWord(word)}, expected a value (strings need quotes)", start);
             }
         }
 
@@ -411,7 +427,7 @@ internal sealed class Json5Parser
                 var word = ReadWord();
                 if (word is not ("Infinity" or "NaN"))
                 {
-                    throw Error($"unexpected word {Quote(word)}, expected Infinity or NaN after the sign", wordStart);
+                    throw Error($"unexpected word {QuoteWord(word)}, expected Infinity or NaN after the sign", wordStart);
                 }
 
                 var special = word == "NaN" ? double.NaN : negative ? double.NegativeInfinity : double.PositiveInfinity;
@@ -885,6 +901,10 @@ internal sealed class Json5Parser
     }
 
     /// <summary>A name for a message: quoted and escaped, shortened when long.</summary>
+    // An unquoted word is often a value that should have been a string, such as a secret: show only its start and length.
+    private static string QuoteWord(string word) =>
+        word.Length <= MaxQuotedWordStart ? Quote(word) : $"{Json5Writer.FormatString(word[..MaxQuotedWordStart] + "…")} ({word.Length} characters)";
+
     private static string Quote(string value) =>
         Json5Writer.FormatString(value.Length > MaxQuotedLength ? value[..MaxQuotedLength] + "..." : value);
 

@@ -23,4 +23,7 @@ public static class Json5Reader
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 1, nameof(options));
         return new Json5Parser(text, options).ParseDocument();
     }
+
+    /// <summary>Whether <paramref name="text"/> holds no value: nothing but white space and (complete) comments.</summary>
+    internal static bool IsBlank(string text) => new Json5Parser(text, Json5ReaderOptions.Default).IsOnlyTrivia();
 }
