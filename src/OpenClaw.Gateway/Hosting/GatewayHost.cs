@@ -53,6 +53,10 @@ public static class GatewayHost
 
         // Per-request framework chatter is noise at info; our own categories follow logging.level.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // A failed start (port in use) is reported once, clearly, by the caller; the host's own error log of it is a
+        // stack trace. Critical still gets through (a background service stopping the host).
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.UseKestrel(k => k.Listen(address, config.Gateway.Port));
         builder.Services.AddSingleton(time);
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
