@@ -12,11 +12,16 @@ namespace OpenClaw.Core.Credentials;
 /// <remarks>
 /// Thread-safe. Writes and key rotation are serialised within the instance and are crash-safe: every file is
 /// replaced atomically, and an interrupted rotation is rolled back or finished the next time the store is opened.
-/// One process owns the state directory (the gateway, or a CLI command when no gateway runs).
+/// One process owns the credentials: the first use (or <see cref="OpenAsync"/>) takes an exclusive advisory lock on
+/// <c>credentials/.lock</c>, held until <see cref="Dispose"/>; a second store (another process, e.g. the CLI while a
+/// gateway runs) is refused with an <see cref="OpenClawException"/> instead of corrupting a rotation in progress.
 /// </remarks>
 public sealed partial class CredentialStore : ICredentialReader, IDisposable
 {
     private const string SideFileExtension = ".next";
+
+    /// <summary>The lock file inside the credentials folder; a name a credential can never have (it starts with '.').</summary>
+    private const string LockFileName = ".lock";
 
     /// <summary>A temp file this old is a crash's leftover, not another writer's file in flight.</summary>
     private static readonly TimeSpan s_strayTempAge = TimeSpan.FromMinutes(5);
@@ -30,6 +35,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile MasterKey? _key;
     private volatile bool _opened;
+    private FileStream? _fileLock;
     private bool _needsRecovery;
 
     /// <summary>Creates a store over <paramref name="paths"/>; nothing is read or written until first use.</summary>
@@ -56,6 +62,14 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 
     /// <summary>Test hook: called after a secret's temp file is durable and before it replaces the file.</summary>
     internal Action<string>? BeforeReplace { get; set; }
+
+    /// <summary>
+    /// Takes the store's exclusive lock and finishes any interrupted rotation now instead of at first use (a host calls
+    /// this at startup so that it owns the credentials for its whole lifetime).
+    /// </summary>
+    /// <exception cref="OpenClawException">Another process (a running gateway?) holds the store, or it cannot be opened.</exception>
+    public async Task OpenAsync(CancellationToken cancellationToken = default) =>
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>The names of all stored secrets, sorted ordinally. Nothing is decrypted.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
@@ -95,6 +109,14 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (CredentialFormat.KeyIdOf(file) != key.IdHex)
+            {
+                // The file names another key than the cached one: the key file may have changed on disk (restored from
+                // a backup, or rotated by a process that ran before this lock existed); read it again.
+                DropCachedKey();
+                key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var result = CredentialFormat.Decrypt(key, name, file, out value);
             return result == DecryptResult.Ok ? new Secret(value!) : throw DecryptError(name, result, file, key);
         }
@@ -225,7 +247,16 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     {
         _key?.Dispose();
         _key = null;
+        _fileLock?.Dispose();
+        _fileLock = null;
         _lock.Dispose();
+    }
+
+    private void DropCachedKey()
+    {
+        var stale = _key;
+        _key = null;
+        stale?.Dispose();
     }
 
     private string FilePath(string name) => Path.Combine(_directory, name + CredentialName.FileExtension);
@@ -294,6 +325,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             AtomicFile.EnsurePrivateDirectory(_directory);
+            _fileLock ??= AcquireFileLock();
             var stray = DeleteStrayTempFiles();
             if (stray > 0)
             {
@@ -307,6 +339,43 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         finally
         {
             _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// An exclusive advisory lock (flock on Unix) on credentials/.lock: one process at a time works on the files, so a
+    /// rotation in one can never be rolled back by, or leave a retired key cached in, another. The OS drops it on exit.
+    /// </summary>
+    private FileStream AcquireFileLock()
+    {
+        var lockPath = Path.Combine(_directory, LockFileName);
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = 0,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = AtomicFile.OwnerReadWrite;
+            }
+
+            return new FileStream(lockPath, options);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new OpenClawException(
+                $"cannot open the credential store's lock file {lockPath}: permission denied. Check that it and the " +
+                "credentials folder belong to you (a root-owned file is left by `sudo openclaw ...`; fix it with chown).", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new OpenClawException(
+                $"the credential store is in use by another OpenClaw process (a running gateway?) holding {lockPath}. " +
+                "Stop it and try again, or use the running gateway to manage credentials.", ex);
         }
     }
 
@@ -363,9 +432,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             AtomicFile.SyncDirectory(_directory);
-            var stale = _key;
-            _key = null; // the key file changed under this instance; load it again
-            stale?.Dispose();
+            DropCachedKey(); // the key file changed under this instance; load it again
             LogRotationRolledForward(_logger, sideFiles.Length);
         }
 
