@@ -34,6 +34,9 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile MasterKey? _key;
+
+    // The key file content _key came from (or was written as): a repair that finds it unchanged keeps the cached key.
+    private byte[]? _keyContent;
     private volatile bool _opened;
     private FileStream? _fileLock;
     private bool _needsRecovery;
@@ -220,8 +223,10 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 
             // 3. Commit: one atomic rename makes the new key authoritative (roll forward on open from here).
             AtomicFile.Replace(_keySource.NextFilePath, _keySource.FilePath);
+            _keySource.Committed(newMasterPassword);
             var previous = _key;
             _key = newKey;
+            _keyContent = content;
             previous?.Dispose();
             RotationFault?.Invoke(RotationStep.KeyCommitted);
 
@@ -256,7 +261,26 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     {
         var stale = _key;
         _key = null;
+        _keyContent = null;
         stale?.Dispose();
+    }
+
+    /// <summary>True when the cached key is the one the key file on disk holds (e.g. this instance committed it).</summary>
+    private bool CachedKeyMatchesFile()
+    {
+        if (_key is null || _keyContent is not { } content)
+        {
+            return false;
+        }
+
+        try
+        {
+            return File.ReadAllBytes(_keySource.FilePath).AsSpan().SequenceEqual(content);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private string FilePath(string name) => Path.Combine(_directory, name + CredentialName.FileExtension);
@@ -432,7 +456,11 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             AtomicFile.SyncDirectory(_directory);
-            DropCachedKey(); // the key file changed under this instance; load it again
+            if (!CachedKeyMatchesFile())
+            {
+                DropCachedKey(); // the key file changed under this instance; load it again
+            }
+
             LogRotationRolledForward(_logger, sideFiles.Length);
         }
 
@@ -478,6 +506,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             {
                 LogKeyCreated(_logger, _keySource.FileName, created.IdHex);
                 _key = created;
+                _keyContent = content;
                 return created;
             }
 
@@ -488,6 +517,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         var bytes = await File.ReadAllBytesAsync(_keySource.FilePath, cancellationToken).ConfigureAwait(false);
         var key = _keySource.Load(bytes);
         _key = key;
+        _keyContent = bytes;
         return key;
     }
 
