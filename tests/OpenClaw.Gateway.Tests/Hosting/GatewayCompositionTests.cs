@@ -77,4 +77,26 @@ public sealed class GatewayCompositionTests
         using var after = new CredentialStore(paths);
         Assert.Empty(await after.ListAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task BuildAsync_OAuthRefreshAnsweredWithARedirect_FailsWithoutFollowingIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        var paths = new StatePaths(dir.Path);
+        await File.WriteAllTextAsync(paths.ConfigFile, "{ gateway: { port: 0 } }", ct);
+        var config = await new ConfigLoader(paths, _ => null).LoadAsync(ct);
+        await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: _ => null, cancellationToken: ct);
+        await using var server = await FakeOAuthTokenServer.StartAsync(ct);
+        server.AcceptRefreshToken("refresh-1");
+        server.EnqueueFailure(FakeOAuthFailure.RedirectToSelf);
+        var manager = app.Services.GetRequiredService<OAuthTokenManager>();
+        await manager.SaveTokenAsync("login", new OAuthToken(new Secret("access-1"), new Secret("refresh-1"), DateTimeOffset.UnixEpoch, "Bearer", null), ct);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => manager.GetAccessTokenAsync(
+            "login", new OAuthClientOptions { TokenUrl = server.TokenUrl, ClientId = server.ClientId }, ct));
+
+        Assert.Contains("answered with a redirect (HTTP 307)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.RequestCount);
+    }
 }
