@@ -233,7 +233,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             // 4. Side files replace the live ones.
             foreach (var (name, _) in values)
             {
-                File.Move(FilePath(name) + SideFileExtension, FilePath(name), overwrite: true);
+                MoveOver(FilePath(name) + SideFileExtension, FilePath(name));
                 RotationFault?.Invoke(RotationStep.SideFileCommitted);
             }
 
@@ -255,6 +255,18 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         _fileLock?.Dispose();
         _fileLock = null;
         _lock.Dispose();
+    }
+
+    private static void MoveOver(string source, string destination)
+    {
+        try
+        {
+            File.Move(source, destination, overwrite: true);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(destination, ex);
+        }
     }
 
     private void DropCachedKey()
@@ -293,7 +305,17 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             return names;
         }
 
-        foreach (var file in Directory.EnumerateFiles(_directory, "*" + CredentialName.FileExtension))
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(_directory, "*" + CredentialName.FileExtension);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(_directory, ex);
+        }
+
+        foreach (var file in files)
         {
             var fileName = Path.GetFileName(file);
             if (!fileName.EndsWith(CredentialName.FileExtension, StringComparison.Ordinal))
@@ -326,6 +348,10 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             return null;
         }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(FilePath(name), ex);
+        }
     }
 
     private async ValueTask EnsureOpenAsync(CancellationToken cancellationToken)
@@ -350,14 +376,22 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 
             AtomicFile.EnsurePrivateDirectory(_directory);
             _fileLock ??= AcquireFileLock();
-            var stray = DeleteStrayTempFiles();
-            if (stray > 0)
+            try
             {
-                LogStrayTempFilesRemoved(_logger, stray);
+                var stray = DeleteStrayTempFiles();
+                if (stray > 0)
+                {
+                    LogStrayTempFilesRemoved(_logger, stray);
+                }
+
+                _needsRecovery = true;
+                await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+            {
+                throw AtomicFile.AccessError(_directory, ex);
             }
 
-            _needsRecovery = true;
-            await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
             _opened = true;
         }
         finally
@@ -437,7 +471,14 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             // Side files go first: if this is interrupted too, the twin still says "roll back".
             foreach (var side in sideFiles)
             {
-                File.Delete(side);
+                try
+                {
+                    File.Delete(side);
+                }
+                catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+                {
+                    throw AtomicFile.AccessError(side, ex);
+                }
             }
 
             AtomicFile.SyncDirectory(_directory);
@@ -452,7 +493,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             foreach (var side in sideFiles)
             {
-                File.Move(side, side[..^SideFileExtension.Length], overwrite: true);
+                MoveOver(side, side[..^SideFileExtension.Length]);
             }
 
             AtomicFile.SyncDirectory(_directory);
@@ -513,8 +554,17 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             created.Dispose(); // another process created it first; use theirs
         }
 
-        _keySource.CheckFileMode();
-        var bytes = await File.ReadAllBytesAsync(_keySource.FilePath, cancellationToken).ConfigureAwait(false);
+        byte[] bytes;
+        try
+        {
+            _keySource.CheckFileMode();
+            bytes = await File.ReadAllBytesAsync(_keySource.FilePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(_keySource.FilePath, ex);
+        }
+
         var key = _keySource.Load(bytes);
         _key = key;
         _keyContent = bytes;

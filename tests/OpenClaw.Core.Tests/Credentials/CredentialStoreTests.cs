@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using OpenClaw.Core.Credentials;
+using OpenClaw.Core.State;
 
 namespace OpenClaw.Core.Tests.Credentials;
 
@@ -369,5 +370,30 @@ public sealed class CredentialStoreTests : IDisposable
 
         Assert.Equal("pw", set.MasterPassword?.Reveal());
         Assert.Null(empty.MasterPassword);
+    }
+
+    [Fact]
+    public async Task GetAsync_CredentialFileCannotBeRead_NamesTheFileAndTheFix()
+    {
+        var store = _env.Open();
+        await store.SetAsync("other", new Secret("x"), _ct);
+        Directory.CreateDirectory(_env.FileOf("openai")); // a folder where the file should be: opening it is refused
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(async () => await store.GetAsync("openai", _ct));
+
+        Assert.Contains(_env.FileOf("openai"), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("belong to", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetAsync_StateDirectoryCannotBeCreated_NamesThePath()
+    {
+        var file = _env.Temp.Combine("a-file");
+        await File.WriteAllTextAsync(file, "x", _ct);
+        using var store = new CredentialStore(new StatePaths(Path.Combine(file, "state")));
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.SetAsync("openai", new Secret("v"), _ct));
+
+        Assert.Contains(file, ex.Message, StringComparison.Ordinal);
     }
 }
