@@ -256,15 +256,40 @@ internal static class AtomicFile
             return; // best effort: the rename itself has already happened
         }
 
+        int result, errno;
         try
         {
-            _ = NativeMethods.fsync(fd);
+            result = NativeMethods.fsync(fd);
+            errno = result == -1 ? Marshal.GetLastPInvokeError() : 0;
         }
         finally
         {
             _ = NativeMethods.close(fd);
         }
+
+        if (FsyncFault?.Invoke(directory) is { } injected and not 0)
+        {
+            result = -1;
+            errno = injected;
+        }
+
+        // EINVAL/ENOTSUP: this file system cannot sync a directory (the rename is as durable as it gets). Anything
+        // else (EIO, ENOSPC, ...) means the rename may not survive a power loss: the caller must not report success.
+        if (result == -1 && errno is not (EInval or ENotSupLinux or ENotSupMac or EOpNotSuppMac))
+        {
+            throw new OpenClawException(
+                $"could not flush the folder {directory} to disk (fsync failed, errno {errno}); the last change may " +
+                "not survive a crash. Check the disk (full, failing, or a network file system?) and try again.");
+        }
     }
+
+    /// <summary>Test hook: returns an errno to simulate a failed directory fsync for that folder (0: no fault).</summary>
+    internal static Func<string, int>? FsyncFault { get; set; }
+
+    private const int EInval = 22;
+    private const int ENotSupLinux = 95; // ENOTSUP == EOPNOTSUPP on Linux
+    private const int ENotSupMac = 45;
+    private const int EOpNotSuppMac = 102;
 
     // O_RDONLY | O_CLOEXEC, so a sandboxed child spawned at that instant never inherits the descriptor.
     private static int OpenReadOnlyCloseOnExec => OperatingSystem.IsMacOS() ? 0x1000000 : OperatingSystem.IsLinux() ? 0x80000 : 0;
