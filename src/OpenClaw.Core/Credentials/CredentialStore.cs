@@ -140,6 +140,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         try
         {
             await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
+            RefuseCaseCollision(name);
             var key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
             var file = CredentialFormat.Encrypt(key, name, value.Reveal());
             await AtomicFile.WriteAsync(FilePath(name), file, overwrite: true, BeforeReplace, cancellationToken).ConfigureAwait(false);
@@ -255,6 +256,23 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         _fileLock?.Dispose();
         _fileLock = null;
         _lock.Dispose();
+    }
+
+    /// <summary>
+    /// Refuses a new name that differs from an existing one only in case: on a case-insensitive file system (macOS,
+    /// Windows) both are the same file, so one would silently overwrite the other.
+    /// </summary>
+    private void RefuseCaseCollision(string name)
+    {
+        foreach (var existing in ListNames())
+        {
+            if (string.Equals(existing, name, StringComparison.OrdinalIgnoreCase) && !string.Equals(existing, name, StringComparison.Ordinal))
+            {
+                throw new OpenClawException(
+                    $"credential name '{name}' differs only in case from the stored credential '{existing}'; on " +
+                    $"case-insensitive file systems they are the same file. Use '{existing}', or delete it first.");
+            }
+        }
     }
 
     private static void MoveOver(string source, string destination)

@@ -396,4 +396,40 @@ public sealed class CredentialStoreTests : IDisposable
 
         Assert.Contains(file, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SetAsync_NameDifferingOnlyInCase_IsRefusedAndTheOriginalKept()
+    {
+        var store = _env.Open();
+        await store.SetAsync("openai", new Secret("sk-1"), _ct);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.SetAsync("OpenAI", new Secret("sk-2"), _ct));
+
+        Assert.Contains("differs only in case from the stored credential 'openai'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["openai"], await store.ListAsync(_ct));
+        Assert.Equal("sk-1", (await store.GetAsync("openai", _ct))?.Reveal());
+    }
+
+    [Fact]
+    public async Task SetAsync_DirectoryFsyncFails_IsReportedNotIgnored()
+    {
+        var store = _env.Open();
+        await store.SetAsync("openai", new Secret("sk-1"), _ct);
+        var directory = _env.CredentialsDirectory;
+        AtomicFile.FsyncFault = path => path == directory ? 5 /* EIO */ : 0;
+        try
+        {
+            var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.SetAsync("openai", new Secret("sk-2"), _ct));
+            Assert.Contains($"could not flush the folder {directory} to disk", ex.Message, StringComparison.Ordinal);
+
+            AtomicFile.FsyncFault = path => path == directory ? 22 /* EINVAL: cannot sync a folder here */ : 0;
+            await store.SetAsync("openai", new Secret("sk-3"), _ct);
+        }
+        finally
+        {
+            AtomicFile.FsyncFault = null;
+        }
+
+        Assert.Equal("sk-3", (await store.GetAsync("openai", _ct))?.Reveal());
+    }
 }
