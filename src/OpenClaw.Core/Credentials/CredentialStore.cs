@@ -307,9 +307,9 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             return File.ReadAllBytes(_keySource.FilePath).AsSpan().SequenceEqual(content);
         }
-        catch (IOException)
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
         {
-            return false;
+            return false; // reloading the key reports the problem clearly
         }
     }
 
