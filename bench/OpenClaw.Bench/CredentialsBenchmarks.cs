@@ -15,9 +15,10 @@ public class CredentialsBenchmarks
     private const string Password = "bench master password";
     private string _keyFileRoot = null!;
     private string _passwordRoot = null!;
+    private string _warmRoot = null!;
     private CredentialStore _warm = null!;
 
-    /// <summary>Two state directories with 20 secrets each: one keyed by master.key, one by a master password.</summary>
+    /// <summary>Two state directories with 20 secrets each (one keyed by master.key, one by a master password), and one held open.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -31,7 +32,10 @@ public class CredentialsBenchmarks
             locked.SetAsync($"provider{i}", new Secret($"sk-{i}-{new string('x', 100)}")).GetAwaiter().GetResult();
         }
 
-        _warm = new CredentialStore(new StatePaths(_keyFileRoot));
+        // The open store holds its folder's lock for its lifetime, so it gets a folder of its own.
+        _warmRoot = Path.Combine(Path.GetTempPath(), "openclaw-bench", Guid.NewGuid().ToString("N"));
+        _warm = new CredentialStore(new StatePaths(_warmRoot));
+        _warm.SetAsync("provider7", new Secret($"sk-7-{new string('x', 100)}")).GetAwaiter().GetResult();
         _warm.GetAsync("provider7").AsTask().GetAwaiter().GetResult();
     }
 
@@ -42,6 +46,7 @@ public class CredentialsBenchmarks
         _warm.Dispose();
         Directory.Delete(_keyFileRoot, recursive: true);
         Directory.Delete(_passwordRoot, recursive: true);
+        Directory.Delete(_warmRoot, recursive: true);
     }
 
     /// <summary>New store instance (recovery scan, key file load, mode check) plus one decrypt. Target: under 5 ms.</summary>

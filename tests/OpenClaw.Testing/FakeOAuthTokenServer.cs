@@ -31,6 +31,12 @@ public enum FakeOAuthFailure
 
     /// <summary>HTTP 400 invalid_grant whose description echoes the refresh token back (some servers do).</summary>
     InvalidGrantEchoingToken,
+
+    /// <summary>HTTP 200 headers and the start of a JSON body, then nothing until the client gives up.</summary>
+    StallMidBody,
+
+    /// <summary>HTTP 307 back to the token endpoint itself (a client that follows it re-sends the refresh token).</summary>
+    RedirectToSelf,
 }
 
 /// <summary>
@@ -62,7 +68,7 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
     public bool RotateRefreshTokens { get; set; }
 
     /// <summary>The <c>expires_in</c> sent with new tokens, or null to omit it.</summary>
-    public int? ExpiresInSeconds { get; set; } = 3600;
+    public long? ExpiresInSeconds { get; set; } = 3600;
 
     /// <summary>When set, every request waits for this task before it is answered.</summary>
     public Task? HoldResponsesUntil { get; set; }
@@ -205,6 +211,23 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
                 break;
             case FakeOAuthFailure.DropConnection:
                 context.Abort();
+                break;
+            case FakeOAuthFailure.StallMidBody:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"access_token\": \"ab", context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                break;
+            case FakeOAuthFailure.RedirectToSelf:
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = context.Request.Path.Value;
                 break;
         }
     }

@@ -97,6 +97,13 @@ internal static class CredentialCommands
             await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
             return 1;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Never a stack trace: the OS's own words (they name the path) and what to check.
+            await result.InvocationConfiguration.Error.WriteLineAsync(
+                "error: " + ex.Message + " Check OPENCLAW_STATE_DIR and that the state directory belongs to you.");
+            return 1;
+        }
     }
 
     private static async Task<string> ReadSecretAsync(TextReader? input, TextWriter prompt, string name, CancellationToken cancellationToken)

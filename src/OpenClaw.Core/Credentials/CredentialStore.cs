@@ -12,11 +12,16 @@ namespace OpenClaw.Core.Credentials;
 /// <remarks>
 /// Thread-safe. Writes and key rotation are serialised within the instance and are crash-safe: every file is
 /// replaced atomically, and an interrupted rotation is rolled back or finished the next time the store is opened.
-/// One process owns the state directory (the gateway, or a CLI command when no gateway runs).
+/// One process owns the credentials: the first use (or <see cref="OpenAsync"/>) takes an exclusive advisory lock on
+/// <c>credentials/.lock</c>, held until <see cref="Dispose"/>; a second store (another process, e.g. the CLI while a
+/// gateway runs) is refused with an <see cref="OpenClawException"/> instead of corrupting a rotation in progress.
 /// </remarks>
 public sealed partial class CredentialStore : ICredentialReader, IDisposable
 {
     private const string SideFileExtension = ".next";
+
+    /// <summary>The lock file inside the credentials folder; a name a credential can never have (it starts with '.').</summary>
+    private const string LockFileName = ".lock";
 
     /// <summary>A temp file this old is a crash's leftover, not another writer's file in flight.</summary>
     private static readonly TimeSpan s_strayTempAge = TimeSpan.FromMinutes(5);
@@ -29,7 +34,11 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile MasterKey? _key;
+
+    // The key file content _key came from (or was written as): a repair that finds it unchanged keeps the cached key.
+    private byte[]? _keyContent;
     private volatile bool _opened;
+    private FileStream? _fileLock;
     private bool _needsRecovery;
 
     /// <summary>Creates a store over <paramref name="paths"/>; nothing is read or written until first use.</summary>
@@ -56,6 +65,14 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 
     /// <summary>Test hook: called after a secret's temp file is durable and before it replaces the file.</summary>
     internal Action<string>? BeforeReplace { get; set; }
+
+    /// <summary>
+    /// Takes the store's exclusive lock and finishes any interrupted rotation now instead of at first use (a host calls
+    /// this at startup so that it owns the credentials for its whole lifetime).
+    /// </summary>
+    /// <exception cref="OpenClawException">Another process (a running gateway?) holds the store, or it cannot be opened.</exception>
+    public async Task OpenAsync(CancellationToken cancellationToken = default) =>
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>The names of all stored secrets, sorted ordinally. Nothing is decrypted.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
@@ -95,6 +112,14 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (CredentialFormat.KeyIdOf(file) != key.IdHex)
+            {
+                // The file names another key than the cached one: the key file may have changed on disk (restored from
+                // a backup, or rotated by a process that ran before this lock existed); read it again.
+                DropCachedKey();
+                key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var result = CredentialFormat.Decrypt(key, name, file, out value);
             return result == DecryptResult.Ok ? new Secret(value!) : throw DecryptError(name, result, file, key);
         }
@@ -115,6 +140,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         try
         {
             await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
+            RefuseCaseCollision(name);
             var key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
             var file = CredentialFormat.Encrypt(key, name, value.Reveal());
             await AtomicFile.WriteAsync(FilePath(name), file, overwrite: true, BeforeReplace, cancellationToken).ConfigureAwait(false);
@@ -198,15 +224,17 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
 
             // 3. Commit: one atomic rename makes the new key authoritative (roll forward on open from here).
             AtomicFile.Replace(_keySource.NextFilePath, _keySource.FilePath);
+            _keySource.Committed(newMasterPassword);
             var previous = _key;
             _key = newKey;
+            _keyContent = content;
             previous?.Dispose();
             RotationFault?.Invoke(RotationStep.KeyCommitted);
 
             // 4. Side files replace the live ones.
             foreach (var (name, _) in values)
             {
-                File.Move(FilePath(name) + SideFileExtension, FilePath(name), overwrite: true);
+                MoveOver(FilePath(name) + SideFileExtension, FilePath(name));
                 RotationFault?.Invoke(RotationStep.SideFileCommitted);
             }
 
@@ -225,7 +253,64 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     {
         _key?.Dispose();
         _key = null;
+        _fileLock?.Dispose();
+        _fileLock = null;
         _lock.Dispose();
+    }
+
+    /// <summary>
+    /// Refuses a new name that differs from an existing one only in case: on a case-insensitive file system (macOS,
+    /// Windows) both are the same file, so one would silently overwrite the other.
+    /// </summary>
+    private void RefuseCaseCollision(string name)
+    {
+        foreach (var existing in ListNames())
+        {
+            if (string.Equals(existing, name, StringComparison.OrdinalIgnoreCase) && !string.Equals(existing, name, StringComparison.Ordinal))
+            {
+                throw new OpenClawException(
+                    $"credential name '{name}' differs only in case from the stored credential '{existing}'; on " +
+                    $"case-insensitive file systems they are the same file. Use '{existing}', or delete it first.");
+            }
+        }
+    }
+
+    private static void MoveOver(string source, string destination)
+    {
+        try
+        {
+            File.Move(source, destination, overwrite: true);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(destination, ex);
+        }
+    }
+
+    private void DropCachedKey()
+    {
+        var stale = _key;
+        _key = null;
+        _keyContent = null;
+        stale?.Dispose();
+    }
+
+    /// <summary>True when the cached key is the one the key file on disk holds (e.g. this instance committed it).</summary>
+    private bool CachedKeyMatchesFile()
+    {
+        if (_key is null || _keyContent is not { } content)
+        {
+            return false;
+        }
+
+        try
+        {
+            return File.ReadAllBytes(_keySource.FilePath).AsSpan().SequenceEqual(content);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            return false; // reloading the key reports the problem clearly
+        }
     }
 
     private string FilePath(string name) => Path.Combine(_directory, name + CredentialName.FileExtension);
@@ -238,7 +323,17 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             return names;
         }
 
-        foreach (var file in Directory.EnumerateFiles(_directory, "*" + CredentialName.FileExtension))
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(_directory, "*" + CredentialName.FileExtension);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(_directory, ex);
+        }
+
+        foreach (var file in files)
         {
             var fileName = Path.GetFileName(file);
             if (!fileName.EndsWith(CredentialName.FileExtension, StringComparison.Ordinal))
@@ -271,6 +366,10 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             return null;
         }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(FilePath(name), ex);
+        }
     }
 
     private async ValueTask EnsureOpenAsync(CancellationToken cancellationToken)
@@ -294,19 +393,65 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             }
 
             AtomicFile.EnsurePrivateDirectory(_directory);
-            var stray = DeleteStrayTempFiles();
-            if (stray > 0)
+            _fileLock ??= AcquireFileLock();
+            try
             {
-                LogStrayTempFilesRemoved(_logger, stray);
+                var stray = DeleteStrayTempFiles();
+                if (stray > 0)
+                {
+                    LogStrayTempFilesRemoved(_logger, stray);
+                }
+
+                _needsRecovery = true;
+                await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+            {
+                throw AtomicFile.AccessError(_directory, ex);
             }
 
-            _needsRecovery = true;
-            await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
             _opened = true;
         }
         finally
         {
             _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// An exclusive advisory lock (flock on Unix) on credentials/.lock: one process at a time works on the files, so a
+    /// rotation in one can never be rolled back by, or leave a retired key cached in, another. The OS drops it on exit.
+    /// </summary>
+    private FileStream AcquireFileLock()
+    {
+        var lockPath = Path.Combine(_directory, LockFileName);
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = 0,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = AtomicFile.OwnerReadWrite;
+            }
+
+            return new FileStream(lockPath, options);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new OpenClawException(
+                $"cannot open the credential store's lock file {lockPath}: permission denied. Check that it and the " +
+                "credentials folder belong to you (a root-owned file is left by `sudo openclaw ...`; fix it with chown).", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new OpenClawException(
+                $"the credential store is in use by another OpenClaw process (a running gateway?) holding {lockPath}. " +
+                "Stop it and try again, or use the running gateway to manage credentials.", ex);
         }
     }
 
@@ -344,7 +489,14 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             // Side files go first: if this is interrupted too, the twin still says "roll back".
             foreach (var side in sideFiles)
             {
-                File.Delete(side);
+                try
+                {
+                    File.Delete(side);
+                }
+                catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+                {
+                    throw AtomicFile.AccessError(side, ex);
+                }
             }
 
             AtomicFile.SyncDirectory(_directory);
@@ -359,13 +511,15 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             foreach (var side in sideFiles)
             {
-                File.Move(side, side[..^SideFileExtension.Length], overwrite: true);
+                MoveOver(side, side[..^SideFileExtension.Length]);
             }
 
             AtomicFile.SyncDirectory(_directory);
-            var stale = _key;
-            _key = null; // the key file changed under this instance; load it again
-            stale?.Dispose();
+            if (!CachedKeyMatchesFile())
+            {
+                DropCachedKey(); // the key file changed under this instance; load it again
+            }
+
             LogRotationRolledForward(_logger, sideFiles.Length);
         }
 
@@ -411,16 +565,27 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             {
                 LogKeyCreated(_logger, _keySource.FileName, created.IdHex);
                 _key = created;
+                _keyContent = content;
                 return created;
             }
 
             created.Dispose(); // another process created it first; use theirs
         }
 
-        _keySource.CheckFileMode();
-        var bytes = await File.ReadAllBytesAsync(_keySource.FilePath, cancellationToken).ConfigureAwait(false);
+        byte[] bytes;
+        try
+        {
+            _keySource.CheckFileMode();
+            bytes = await File.ReadAllBytesAsync(_keySource.FilePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AtomicFile.IsAccessError(ex))
+        {
+            throw AtomicFile.AccessError(_keySource.FilePath, ex);
+        }
+
         var key = _keySource.Load(bytes);
         _key = key;
+        _keyContent = bytes;
         return key;
     }
 

@@ -27,6 +27,11 @@ internal abstract class KeySource
     /// <summary>A new key and the file content that reproduces it.</summary>
     public abstract (MasterKey Key, byte[] Content) Create(Secret? newPassword);
 
+    /// <summary>Called once a rotation to <paramref name="newPassword"/> has committed: later keys come from it.</summary>
+    public virtual void Committed(Secret? newPassword)
+    {
+    }
+
     /// <summary>Refuses a key file others can read.</summary>
     public virtual void CheckFileMode()
     {
@@ -88,8 +93,11 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
 {
     private const int SaltSize = 16;
 
+    // The password in force: the one the process started with until a rotation to a new one commits.
+    private Secret _password = password;
+
     // The master.kdf a wrong password was last tried against: asking again fails at once instead of re-running
-    // Argon2id (the password cannot change within a process).
+    // Argon2id (the password changes within a process only through a committed rotation, which clears this).
     private byte[]? _rejected;
 
     public override MasterKey Load(byte[] content)
@@ -148,7 +156,7 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
             throw Damaged("its salt is not 16 bytes");
         }
 
-        var key = new MasterKey(Derive(password, salt, parameters));
+        var key = new MasterKey(Derive(_password, salt, parameters));
         if (!CryptographicOperations.FixedTimeEquals(key.CheckValue(), check))
         {
             key.Dispose();
@@ -162,7 +170,7 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
     public override (MasterKey Key, byte[] Content) Create(Secret? newPassword)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltSize);
-        var key = new MasterKey(Derive(newPassword ?? password, salt, settings));
+        var key = new MasterKey(Derive(newPassword ?? _password, salt, settings));
         var file = new KdfFile
         {
             Format = KdfFile.CurrentFormat,
@@ -174,6 +182,15 @@ internal sealed class PasswordSource(string filePath, Secret password, Argon2Set
             KeyCheck = Convert.ToBase64String(key.CheckValue()),
         };
         return (key, JsonSerializer.SerializeToUtf8Bytes(file, CredentialsJsonContext.Default.KdfFile));
+    }
+
+    public override void Committed(Secret? newPassword)
+    {
+        if (newPassword is not null)
+        {
+            _password = newPassword;
+            _rejected = null;
+        }
     }
 
     /// <summary>Argon2id through libsodium (NSec); see docs/security.md for why p=1 with t=4 meets RFC 9106's cost.</summary>

@@ -39,7 +39,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new SecretResolver(sp.GetRequiredService<ICredentialReader>(), environment));
         services.AddSingleton(sp => new OAuthTokenManager(
             sp.GetRequiredService<CredentialStore>(),
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
+            new HttpClient(new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+                // A redirect would carry the refresh token to another address; the manager treats a 3xx as a failure.
+                AllowAutoRedirect = false,
+            }) { Timeout = TimeSpan.FromSeconds(30) },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<OAuthTokenManager>>()));
         services.AddSingleton(InputLimits.From(config.Gateway.Limits));

@@ -198,6 +198,14 @@ public sealed partial class OAuthTokenManager : IDisposable
         string credentialName, OAuthToken current, OAuthClientOptions options, CancellationToken cancellationToken)
     {
         var endpoint = DescribeEndpoint(options.TokenUrl);
+        if (!string.IsNullOrEmpty(options.TokenUrl.UserInfo))
+        {
+            throw new OpenClawException(
+                $"the OAuth token URL for credential '{credentialName}' ({endpoint}) contains a user name or password " +
+                "(user:password@host); refusing to use it. Remove it from the provider's oauth.tokenUrl (the client is " +
+                "identified by oauth.clientId).");
+        }
+
         if (options.TokenUrl.Scheme != Uri.UriSchemeHttps && !(options.TokenUrl.Scheme == Uri.UriSchemeHttp && options.TokenUrl.IsLoopback))
         {
             throw new OpenClawException(
@@ -219,9 +227,7 @@ public sealed partial class OAuthTokenManager : IDisposable
         }
 
         var response = await RequestAsync(credentialName, current, options, endpoint, cancellationToken).ConfigureAwait(false);
-        var expiresAt = response.ExpiresIn is { } seconds && seconds > 0
-            ? _timeProvider.GetUtcNow().AddSeconds(seconds)
-            : (DateTimeOffset?)null;
+        var expiresAt = ExpiryOf(response.ExpiresIn);
         var refreshed = new OAuthToken(
             new Secret(response.AccessToken!),
             string.IsNullOrEmpty(response.RefreshToken) ? current.RefreshToken : new Secret(response.RefreshToken),
@@ -229,21 +235,37 @@ public sealed partial class OAuthTokenManager : IDisposable
             string.IsNullOrEmpty(response.TokenType) ? current.TokenType : response.TokenType,
             response.Scope ?? current.Scope);
 
+        // From here the server may already have retired the old refresh token: keep the new one for this process
+        // whatever happens to the save, and do not let the caller's cancellation abandon the save half-way.
+        _cache[credentialName] = refreshed;
         try
         {
-            await SaveLockedAsync(credentialName, refreshed, cancellationToken).ConfigureAwait(false);
+            await SaveLockedAsync(credentialName, refreshed, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Keep the new token for this process: the server may already have retired the old refresh token.
-            _cache[credentialName] = refreshed;
+            var reason = ex is OpenClawException ? ex.Message : ex.GetType().Name;
+            LogSaveFailed(_logger, credentialName, reason);
             throw new OpenClawException(
                 $"refreshed the OAuth token for credential '{credentialName}' but could not save it to the credential " +
-                "store (disk full or not writable?). It is used until restart; fix the disk, or log in again after.", ex);
+                $"store ({reason}). It is used until restart; fix the credential store (disk full, or files not owned by " +
+                "you?), or log in again after.", ex);
         }
 
         LogRefreshed(_logger, credentialName, expiresAt);
         return refreshed;
+    }
+
+    /// <summary>The absolute expiry for <c>expires_in</c>; none when absent, not positive, or too far out to represent.</summary>
+    private DateTimeOffset? ExpiryOf(long? expiresIn)
+    {
+        if (expiresIn is not { } seconds || seconds <= 0)
+        {
+            return null;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        return seconds >= (DateTimeOffset.MaxValue - now).TotalSeconds - 1 ? null : now.AddSeconds(seconds);
     }
 
     private async Task<TokenEndpointResponse> RequestAsync(
@@ -262,12 +284,21 @@ public sealed partial class OAuthTokenManager : IDisposable
 
         int status;
         byte[] body;
+
+        // One deadline for the headers and the body: HttpClient.Timeout stops applying once the headers are in
+        // (ResponseHeadersRead), so a server that stalls mid-body would otherwise hold the refresh (and its gate) forever.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_httpClient.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            deadline.CancelAfter(_httpClient.Timeout);
+        }
+
         try
         {
-            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token)
                 .ConfigureAwait(false);
             status = (int)response.StatusCode;
-            body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            body = await ReadBoundedAsync(response.Content, deadline.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -293,6 +324,13 @@ public sealed partial class OAuthTokenManager : IDisposable
         catch (JsonException)
         {
             parsed = null;
+        }
+
+        if (status is >= 300 and <= 399)
+        {
+            // Never followed (the refresh token would go to wherever the Location points).
+            throw Failed(credentialName, $"the token endpoint {endpoint} answered with a redirect (HTTP {status})",
+                "Set the provider's oauth.tokenUrl to the final token endpoint address.", null);
         }
 
         if (status is < 200 or > 299)
@@ -388,10 +426,17 @@ public sealed partial class OAuthTokenManager : IDisposable
         });
     }
 
-    private static string DescribeEndpoint(Uri tokenUrl) => tokenUrl.GetLeftPart(UriPartial.Path);
+    // Scheme, host, port and path only: never the user info (it may hold a client secret) nor the query.
+    private static string DescribeEndpoint(Uri tokenUrl) =>
+        tokenUrl.IsAbsoluteUri
+            ? tokenUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            : "(not an absolute URL)";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the OAuth token in credential {Credential}; it expires at {ExpiresAt}")]
     private static partial void LogRefreshed(ILogger logger, string credential, DateTimeOffset? expiresAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshed the OAuth token in credential {Credential} but could not save it ({Reason}); it is kept in memory until restart")]
+    private static partial void LogSaveFailed(ILogger logger, string credential, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the OAuth token in credential {Credential} failed: {Reason}")]
     private static partial void LogRefreshFailed(ILogger logger, string credential, string reason);

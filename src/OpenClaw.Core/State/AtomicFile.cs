@@ -55,6 +55,11 @@ internal static class AtomicFile
                 return false;
             }
         }
+        catch (Exception ex) when (IsAccessError(ex))
+        {
+            TryDelete(temp);
+            throw AccessError(path, ex);
+        }
         catch
         {
             TryDelete(temp);
@@ -128,7 +133,15 @@ internal static class AtomicFile
     /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/> and makes the rename durable.</summary>
     public static void Replace(string source, string destination)
     {
-        File.Move(source, destination, overwrite: true);
+        try
+        {
+            File.Move(source, destination, overwrite: true);
+        }
+        catch (Exception ex) when (IsAccessError(ex))
+        {
+            throw AccessError(destination, ex);
+        }
+
         SyncDirectory(Path.GetDirectoryName(destination)!);
     }
 
@@ -140,30 +153,61 @@ internal static class AtomicFile
             return false;
         }
 
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (IsAccessError(ex))
+        {
+            throw AccessError(path, ex);
+        }
+
         SyncDirectory(Path.GetDirectoryName(path)!);
         return true;
     }
 
     /// <summary>Creates <paramref name="path"/> with mode 0700 if missing, and tightens it to 0700 if it is looser.</summary>
+    /// <exception cref="OpenClawException">The folder cannot be created or its mode cannot be set (says how to fix it).</exception>
     public static void EnsurePrivateDirectory(string path)
     {
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(path);
-            return;
-        }
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+                return;
+            }
 
-        if (!Directory.Exists(path))
-        {
-            Directory.CreateDirectory(path, OwnerOnlyDirectory);
-        }
+            if (!Directory.Exists(path))
+            {
+                Directory.CreateDirectory(path, OwnerOnlyDirectory);
+            }
 
-        if (File.GetUnixFileMode(path) != OwnerOnlyDirectory)
+            if (File.GetUnixFileMode(path) != OwnerOnlyDirectory)
+            {
+                File.SetUnixFileMode(path, OwnerOnlyDirectory);
+            }
+        }
+        catch (Exception ex) when (IsAccessError(ex))
         {
-            File.SetUnixFileMode(path, OwnerOnlyDirectory);
+            throw AccessError(path, ex);
         }
     }
+
+    /// <summary>True for the file-system errors <see cref="AccessError"/> turns into a clear message.</summary>
+    public static bool IsAccessError(Exception ex) => ex is IOException or UnauthorizedAccessException;
+
+    /// <summary>
+    /// A user-facing error for a file-system failure on <paramref name="path"/>: permission (often a root-owned file left
+    /// by <c>sudo openclaw ...</c>) or another I/O error (disk full, read-only, a folder where a file should be).
+    /// </summary>
+    public static OpenClawException AccessError(string path, Exception ex) => ex is UnauthorizedAccessException
+        ? new OpenClawException(
+            $"permission denied on {path}. Check that it and its folder belong to the user running OpenClaw (a file " +
+            "created by `sudo openclaw ...` belongs to root; fix it with `sudo chown -R $(id -un) <state directory>`).", ex)
+        : new OpenClawException(
+            $"cannot access {path}: {ex.Message} Check that the disk is not full or read-only, that the path is a " +
+            "file (or folder) as expected, and that it belongs to you.", ex);
 
     /// <summary>
     /// Removes temp files matching <paramref name="pattern"/> left by a crash in the middle of <c>WriteAsync</c>.
@@ -212,15 +256,40 @@ internal static class AtomicFile
             return; // best effort: the rename itself has already happened
         }
 
+        int result, errno;
         try
         {
-            _ = NativeMethods.fsync(fd);
+            result = NativeMethods.fsync(fd);
+            errno = result == -1 ? Marshal.GetLastPInvokeError() : 0;
         }
         finally
         {
             _ = NativeMethods.close(fd);
         }
+
+        if (FsyncFault?.Invoke(directory) is { } injected and not 0)
+        {
+            result = -1;
+            errno = injected;
+        }
+
+        // EINVAL/ENOTSUP: this file system cannot sync a directory (the rename is as durable as it gets). Anything
+        // else (EIO, ENOSPC, ...) means the rename may not survive a power loss: the caller must not report success.
+        if (result == -1 && errno is not (EInval or ENotSupLinux or ENotSupMac or EOpNotSuppMac))
+        {
+            throw new OpenClawException(
+                $"could not flush the folder {directory} to disk (fsync failed, errno {errno}); the last change may " +
+                "not survive a crash. Check the disk (full, failing, or a network file system?) and try again.");
+        }
     }
+
+    /// <summary>Test hook: returns an errno to simulate a failed directory fsync for that folder (0: no fault).</summary>
+    internal static Func<string, int>? FsyncFault { get; set; }
+
+    private const int EInval = 22;
+    private const int ENotSupLinux = 95; // ENOTSUP == EOPNOTSUPP on Linux
+    private const int ENotSupMac = 45;
+    private const int EOpNotSuppMac = 102;
 
     // O_RDONLY | O_CLOEXEC, so a sandboxed child spawned at that instant never inherits the descriptor.
     private static int OpenReadOnlyCloseOnExec => OperatingSystem.IsMacOS() ? 0x1000000 : OperatingSystem.IsLinux() ? 0x80000 : 0;

@@ -78,6 +78,40 @@ public sealed class CredentialStorePasswordTests : IDisposable
         Assert.StartsWith("wrong master password:", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RotateKeyAsync_NewPasswordThenPlainRotation_KeepsTheNewPassword()
+    {
+        var store = _env.Open(CredentialTestStore.CheapPassword);
+        await store.SetAsync("openai", new Secret("sk-pw"), _ct);
+
+        await store.RotateKeyAsync(new Secret("a new passphrase"), _ct);
+        await store.RotateKeyAsync(cancellationToken: _ct);
+
+        Assert.Equal("sk-pw", (await _env.Open(CredentialTestStore.Password("a new passphrase")).GetAsync("openai", _ct))?.Reveal());
+        var ex = await Assert.ThrowsAsync<OpenClawException>(
+            async () => await _env.Open(CredentialTestStore.CheapPassword).GetAsync("openai", _ct));
+        Assert.StartsWith("wrong master password:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RotateKeyAsync_NewPasswordFailsWhileMovingFiles_TheSameInstanceKeepsWorking()
+    {
+        var store = _env.Open(CredentialTestStore.CheapPassword);
+        await store.SetAsync("a", new Secret("1"), _ct);
+        await store.SetAsync("b", new Secret("2"), _ct);
+        store.RotationFault = s => _ = s == RotationStep.SideFileCommitted ? throw new InjectedCrashException() : 0;
+
+        await Assert.ThrowsAsync<InjectedCrashException>(() => store.RotateKeyAsync(new Secret("a new passphrase"), _ct));
+        store.RotationFault = null;
+
+        Assert.Equal("1", (await store.GetAsync("a", _ct))?.Reveal());
+        Assert.Equal("2", (await store.GetAsync("b", _ct))?.Reveal());
+        await store.SetAsync("c", new Secret("3"), _ct);
+        var reopened = _env.Open(CredentialTestStore.Password("a new passphrase"));
+        Assert.Equal("2", (await reopened.GetAsync("b", _ct))?.Reveal());
+        Assert.Equal("3", (await reopened.GetAsync("c", _ct))?.Reveal());
+    }
+
     [Theory]
     [InlineData(nameof(RotationStep.NextKeyWritten))]
     [InlineData(nameof(RotationStep.SideFileWritten))]

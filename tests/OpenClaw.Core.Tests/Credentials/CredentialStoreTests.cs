@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using OpenClaw.Core.Credentials;
+using OpenClaw.Core.State;
 
 namespace OpenClaw.Core.Tests.Credentials;
 
@@ -309,7 +310,7 @@ public sealed class CredentialStoreTests : IDisposable
         await Assert.ThrowsAsync<InjectedCrashException>(() => store.SetAsync("openai", new Secret("new"), _ct));
 
         Assert.Equal("old", (await _env.Open().GetAsync("openai", _ct))?.Reveal());
-        Assert.Equal(["openai.cred"], Directory.GetFiles(_env.CredentialsDirectory).Select(Path.GetFileName));
+        Assert.Equal(["openai.cred"], Directory.GetFiles(_env.CredentialsDirectory).Select(Path.GetFileName).Where(f => f != ".lock"));
     }
 
     [Fact]
@@ -369,5 +370,66 @@ public sealed class CredentialStoreTests : IDisposable
 
         Assert.Equal("pw", set.MasterPassword?.Reveal());
         Assert.Null(empty.MasterPassword);
+    }
+
+    [Fact]
+    public async Task GetAsync_CredentialFileCannotBeRead_NamesTheFileAndTheFix()
+    {
+        var store = _env.Open();
+        await store.SetAsync("other", new Secret("x"), _ct);
+        Directory.CreateDirectory(_env.FileOf("openai")); // a folder where the file should be: opening it is refused
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(async () => await store.GetAsync("openai", _ct));
+
+        Assert.Contains(_env.FileOf("openai"), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("belong to", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetAsync_StateDirectoryCannotBeCreated_NamesThePath()
+    {
+        var file = _env.Temp.Combine("a-file");
+        await File.WriteAllTextAsync(file, "x", _ct);
+        using var store = new CredentialStore(new StatePaths(Path.Combine(file, "state")));
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.SetAsync("openai", new Secret("v"), _ct));
+
+        Assert.Contains(file, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetAsync_NameDifferingOnlyInCase_IsRefusedAndTheOriginalKept()
+    {
+        var store = _env.Open();
+        await store.SetAsync("openai", new Secret("sk-1"), _ct);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.SetAsync("OpenAI", new Secret("sk-2"), _ct));
+
+        Assert.Contains("differs only in case from the stored credential 'openai'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["openai"], await store.ListAsync(_ct));
+        Assert.Equal("sk-1", (await store.GetAsync("openai", _ct))?.Reveal());
+    }
+
+    [Fact]
+    public async Task SetAsync_DirectoryFsyncFails_IsReportedNotIgnored()
+    {
+        var store = _env.Open();
+        await store.SetAsync("openai", new Secret("sk-1"), _ct);
+        var directory = _env.CredentialsDirectory;
+        AtomicFile.FsyncFault = path => path == directory ? 5 /* EIO */ : 0;
+        try
+        {
+            var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.SetAsync("openai", new Secret("sk-2"), _ct));
+            Assert.Contains($"could not flush the folder {directory} to disk", ex.Message, StringComparison.Ordinal);
+
+            AtomicFile.FsyncFault = path => path == directory ? 22 /* EINVAL: cannot sync a folder here */ : 0;
+            await store.SetAsync("openai", new Secret("sk-3"), _ct);
+        }
+        finally
+        {
+            AtomicFile.FsyncFault = null;
+        }
+
+        Assert.Equal("sk-3", (await store.GetAsync("openai", _ct))?.Reveal());
     }
 }

@@ -23,8 +23,17 @@ internal sealed class CredentialTestStore : IDisposable
     public static CredentialStoreOptions Password(string password) =>
         new() { MasterPassword = new Secret(password), Argon2 = new Argon2Settings(8 * 1024, 1, 1) };
 
+    /// <summary>
+    /// A new store, as a new process would open it: the stores opened before are disposed first (as if their process
+    /// had exited), because a store holds the credentials folder's exclusive lock for its lifetime.
+    /// </summary>
     public CredentialStore Open(CredentialStoreOptions? options = null)
     {
+        foreach (var previous in _opened)
+        {
+            previous.Dispose();
+        }
+
         var store = new CredentialStore(Paths, options);
         _opened.Add(store);
         return store;

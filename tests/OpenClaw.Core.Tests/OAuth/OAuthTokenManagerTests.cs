@@ -238,6 +238,70 @@ public sealed class OAuthTokenManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetAccessTokenAsync_BodyStallsAfterTheHeaders_TimesOutWithAClearMessage()
+    {
+        await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));
+        _server.EnqueueFailure(FakeOAuthFailure.StallMidBody);
+        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        using var manager = new OAuthTokenManager(_store, impatient, _time);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(
+            () => manager.GetAccessTokenAsync(Name, Options, _ct).WaitAsync(TestTimeouts.Default, _ct));
+
+        Assert.Contains("did not answer in time", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(InitialRefresh, (await _store.GetAsync(Name, _ct))!.Reveal(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAccessTokenAsync_RotatedTokenCannotBeSaved_KeepsUsingTheNewOneInsteadOfTheRetiredOne()
+    {
+        _server.RotateRefreshTokens = true;
+        await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));
+        _store.BeforeReplace = _ => throw new UnauthorizedAccessException("Access to the path is denied.");
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => _manager.GetAccessTokenAsync(Name, Options, _ct));
+        _store.BeforeReplace = null;
+
+        Assert.StartsWith($"refreshed the OAuth token for credential '{Name}' but could not save it", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(_server.LastAccessToken, (await _manager.GetAccessTokenAsync(Name, Options, _ct)).Reveal());
+
+        // The next refresh sends the rotated refresh token (the server retired the old one) and is saved.
+        var refreshed = await _manager.ForceRefreshAsync(Name, Options, cancellationToken: _ct);
+        Assert.Equal(_server.LastAccessToken, refreshed.Reveal());
+        Assert.Equal(2, _server.RequestCount);
+        Assert.Contains(_server.LastRefreshToken!, (await _store.GetAsync(Name, _ct))!.Reveal(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAccessTokenAsync_TokenUrlWithUserInfo_IsRefusedWithoutPrintingIt()
+    {
+        await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));
+        var url = new UriBuilder(_server.TokenUrl) { UserName = "client", Password = "s3cr3t-pw" }.Uri;
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(
+            () => _manager.GetAccessTokenAsync(Name, new OAuthClientOptions { TokenUrl = url, ClientId = _server.ClientId }, _ct));
+
+        Assert.Contains("contains a user name or password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-pw", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("client:", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
+    public async Task GetAccessTokenAsync_HugeExpiresIn_TokenIsKeptAndTreatedAsNotExpiring()
+    {
+        _server.ExpiresInSeconds = long.MaxValue / 2;
+        await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));
+
+        var token = await _manager.GetAccessTokenAsync(Name, Options, _ct);
+
+        Assert.Equal(_server.LastAccessToken, token.Reveal());
+        _time.Advance(TimeSpan.FromDays(3650));
+        Assert.Equal(token, await NewManager().GetAccessTokenAsync(Name, Options, _ct));
+        Assert.Equal(1, _server.RequestCount);
+    }
+
+    [Fact]
     public async Task GetAccessTokenAsync_CallerCancels_ThrowsCancellationNotARefreshError()
     {
         await SaveInitialAsync(expiresIn: TimeSpan.FromMinutes(-1));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OpenClaw.Core;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.Credentials;
 using OpenClaw.Core.Events;
@@ -53,5 +54,49 @@ public sealed class GatewayCompositionTests
             TestContext.Current.CancellationToken);
         Assert.True(appended.Seq > 0);
         Assert.True(File.Exists(paths.EventStoreFile));
+    }
+
+    [Fact]
+    public async Task BuildAsync_GatewayHoldsTheCredentialLock_CliStoreIsRefusedUntilTheGatewayStops()
+    {
+        using var dir = new TempDirectory();
+        var paths = new StatePaths(dir.Path);
+        await File.WriteAllTextAsync(paths.ConfigFile, "{ gateway: { port: 0 } }", TestContext.Current.CancellationToken);
+        var config = await new ConfigLoader(paths, _ => null).LoadAsync(TestContext.Current.CancellationToken);
+        var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: _ => null, cancellationToken: TestContext.Current.CancellationToken);
+        await app.Services.GetRequiredService<CredentialStore>().OpenAsync(TestContext.Current.CancellationToken);
+
+        // What `openclaw credentials ...` does while the gateway runs.
+        using (var cli = new CredentialStore(paths))
+        {
+            var ex = await Assert.ThrowsAsync<OpenClawException>(() => cli.ListAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("in use by another OpenClaw process (a running gateway?)", ex.Message, StringComparison.Ordinal);
+        }
+
+        await app.DisposeAsync();
+        using var after = new CredentialStore(paths);
+        Assert.Empty(await after.ListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task BuildAsync_OAuthRefreshAnsweredWithARedirect_FailsWithoutFollowingIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        var paths = new StatePaths(dir.Path);
+        await File.WriteAllTextAsync(paths.ConfigFile, "{ gateway: { port: 0 } }", ct);
+        var config = await new ConfigLoader(paths, _ => null).LoadAsync(ct);
+        await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: _ => null, cancellationToken: ct);
+        await using var server = await FakeOAuthTokenServer.StartAsync(ct);
+        server.AcceptRefreshToken("refresh-1");
+        server.EnqueueFailure(FakeOAuthFailure.RedirectToSelf);
+        var manager = app.Services.GetRequiredService<OAuthTokenManager>();
+        await manager.SaveTokenAsync("login", new OAuthToken(new Secret("access-1"), new Secret("refresh-1"), DateTimeOffset.UnixEpoch, "Bearer", null), ct);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => manager.GetAccessTokenAsync(
+            "login", new OAuthClientOptions { TokenUrl = server.TokenUrl, ClientId = server.ClientId }, ct));
+
+        Assert.Contains("answered with a redirect (HTTP 307)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.RequestCount);
     }
 }
