@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core;
 using OpenClaw.Core.Config;
+using OpenClaw.Core.Credentials;
 using OpenClaw.Core.Events;
 using OpenClaw.Core.Events.Sqlite;
 using OpenClaw.Core.Hosting;
@@ -75,6 +76,17 @@ public static class GatewayHost
         catch
         {
             await store.DisposeAsync();
+            throw;
+        }
+
+        try
+        {
+            // The gateway owns the credential store for its lifetime: a CLI command can't rotate keys underneath it.
+            await app.Services.GetRequiredService<CredentialStore>().OpenAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
             throw;
         }
 

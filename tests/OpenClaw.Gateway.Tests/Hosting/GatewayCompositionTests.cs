@@ -64,7 +64,6 @@ public sealed class GatewayCompositionTests
         await File.WriteAllTextAsync(paths.ConfigFile, "{ gateway: { port: 0 } }", TestContext.Current.CancellationToken);
         var config = await new ConfigLoader(paths, _ => null).LoadAsync(TestContext.Current.CancellationToken);
         var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: _ => null, cancellationToken: TestContext.Current.CancellationToken);
-        await app.Services.GetRequiredService<CredentialStore>().OpenAsync(TestContext.Current.CancellationToken);
 
         // What `openclaw credentials ...` does while the gateway runs.
         using (var cli = new CredentialStore(paths))
