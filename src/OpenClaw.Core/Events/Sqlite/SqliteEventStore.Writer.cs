@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Core.Events.Sqlite;
 
@@ -13,7 +14,7 @@ public sealed partial class SqliteEventStore
     private const long CheckpointWalBytes = 16L << 20;
 
     // The writer's view of session rows (id, ended), authoritative because it is the only writer; cleared on rollback.
-    private readonly Dictionary<string, SessionRow> _sessionCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<SessionKey, SessionRow> _sessionCache = [];
     private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
@@ -305,10 +306,10 @@ public sealed partial class SqliteEventStore
 
     private void ValidateImport(WriterStatements s, PreparedEvent[] events)
     {
-        var ended = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var ended = new Dictionary<SessionKey, bool>();
         foreach (var e in events)
         {
-            var key = e.SessionKeyText;
+            var key = e.SessionKey;
             if (!ended.TryGetValue(key, out var isEnded))
             {
                 var row = FindSession(s, key);
@@ -338,14 +339,14 @@ public sealed partial class SqliteEventStore
         }
     }
 
-    private SessionRow? FindSession(WriterStatements s, string key)
+    private SessionRow? FindSession(WriterStatements s, SessionKey key)
     {
         if (_sessionCache.TryGetValue(key, out var row))
         {
             return row;
         }
 
-        s.SelectSession.Bind(1, key);
+        s.SelectSession.Bind(1, key.ToString());
         if (s.SelectSession.RunPair() is not { } found)
         {
             return null;
@@ -358,8 +359,10 @@ public sealed partial class SqliteEventStore
 
     private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit)
     {
-        var key = e.SessionKeyText;
-        if (!unit.Sessions.TryGetValue(key, out var delta))
+        var key = e.SessionKey;
+        // Events of a session usually come together: no lookup for the second and later ones.
+        var delta = unit.Last is { } last && last.Key == key ? last : null;
+        if (delta is null && !unit.Sessions.TryGetValue(key, out delta))
         {
             delta = e.Event is SessionStarted started ? CreateSession(s, started, e, seq) : OpenSession(s, key);
             unit.Sessions[key] = delta;
@@ -378,7 +381,7 @@ public sealed partial class SqliteEventStore
         insert.Bind(2, delta.Id);
         insert.BindUtf8(3, e.TypeUtf8);
         insert.Bind(4, e.Ticks);
-        insert.BindUtf8(5, e.Json);
+        insert.BindUtf8(5, e.Json.Span);
         insert.Run();
         if (e.SearchText is { Length: > 0 } text)
         {
@@ -390,20 +393,22 @@ public sealed partial class SqliteEventStore
         }
 
         delta.Add(e, seq);
+        unit.Last = delta;
     }
 
     private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq)
     {
-        if (FindSession(s, e.SessionKeyText) is not null)
+        var key = e.SessionKey;
+        if (FindSession(s, key) is not null)
         {
-            throw SessionExists(e.SessionKeyText);
+            throw SessionExists(key);
         }
 
         // A plain INSERT: an UPSERT or RETURNING would open a statement journal, and every statement journal makes
         // FTS5 flush its pending terms into a new tiny segment (measured: 8x slower session creation).
 
         var insert = s.InsertSession;
-        insert.Bind(1, e.SessionKeyText);
+        insert.Bind(1, key.ToString());
         insert.Bind(2, started.SessionKey.Agent.Value);
         insert.Bind(3, started.SessionKey.Channel.Value);
         insert.Bind(4, started.SessionKey.Peer.Value);
@@ -421,11 +426,11 @@ public sealed partial class SqliteEventStore
 
         insert.Run();
         var id = insert.LastInsertRowId;
-        _sessionCache[e.SessionKeyText] = new SessionRow(id, Ended: false);
-        return new SessionDelta(e.SessionKeyText, id);
+        _sessionCache[key] = new SessionRow(id, Ended: false);
+        return new SessionDelta(key, id);
     }
 
-    private SessionDelta OpenSession(WriterStatements s, string key) => FindSession(s, key) switch
+    private SessionDelta OpenSession(WriterStatements s, SessionKey key) => FindSession(s, key) switch
     {
         null => throw SessionMissing(key),
         { Ended: true } => throw EndedSession(key),
@@ -463,15 +468,16 @@ public sealed partial class SqliteEventStore
         }
 
         unit.Sessions.Clear();
+        unit.Last = null;
     }
 
-    private static EventStoreException SessionMissing(string key) =>
+    private static EventStoreException SessionMissing(SessionKey key) =>
         new(EventStoreErrorKind.NotFound, $"session {key} does not exist; start it with a session_started event first.");
 
-    private static EventStoreException SessionExists(string key) =>
+    private static EventStoreException SessionExists(SessionKey key) =>
         new(EventStoreErrorKind.Conflict, $"session {key} already exists; a session starts only once.");
 
-    private static EventStoreException EndedSession(string key) =>
+    private static EventStoreException EndedSession(SessionKey key) =>
         new(EventStoreErrorKind.Conflict, $"session {key} has ended; start a new session (or fork this one) to continue.");
 
     private readonly record struct SessionRow(long Id, bool Ended);
@@ -479,12 +485,15 @@ public sealed partial class SqliteEventStore
     /// <summary>The summary changes of one run of appends or one import, applied together at its end.</summary>
     private sealed class Unit
     {
-        public Dictionary<string, SessionDelta> Sessions { get; } = new(StringComparer.Ordinal);
+        public Dictionary<SessionKey, SessionDelta> Sessions { get; } = [];
+
+        /// <summary>The session of the previous event, looked up no more for the events that follow it.</summary>
+        public SessionDelta? Last { get; set; }
     }
 
-    private sealed class SessionDelta(string key, long id)
+    private sealed class SessionDelta(SessionKey key, long id)
     {
-        public string Key { get; } = key;
+        public SessionKey Key { get; } = key;
 
         public long Id { get; } = id;
 
@@ -515,7 +524,11 @@ public sealed partial class SqliteEventStore
 
             LastTicks = Math.Max(LastTicks, e.Ticks);
             LastSeq = seq;
-            Title ??= e.Title;
+            if (Title is null && e.TitleSource is { } source)
+            {
+                Title = PreparedEvent.Preview(source);
+            }
+
             if (e.Ends)
             {
                 Ends = true;
