@@ -134,6 +134,14 @@ public sealed class EventsImportDriver : IDriver
             await using var store = await EventsBench.OpenAsync(path);
             await store.ImportAsync(BuildBatches(batchSize, batchSize, prefix: 9_000_000).First(), CancellationToken.None); // warm-up
 
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            foreach (var batch in BuildBatches(total, batchSize))
+            {
+                GC.KeepAlive(batch);
+            }
+
+            Console.WriteLine($"building the input allocates {(GC.GetTotalAllocatedBytes(precise: true) - before) / total:N0} bytes/event (included below)");
+
             // Like a migration streaming a file: each batch is built just in time (so the input is not all alive at
             // once) and the next one is prepared while the previous one is written.
             var gen0 = GC.CollectionCount(0);

@@ -26,7 +26,7 @@ public sealed partial class SqliteEventStore
     private FileStream? _wal;
     private volatile EventStoreException? _broken;
 
-    private async Task<SessionEvent[]> EnqueueAsync(PreparedEvent[] events, bool isImport, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SessionEvent>> EnqueueAsync(PreparedEvent[] events, bool isImport, CancellationToken cancellationToken)
     {
         if (_writer is null)
         {
@@ -291,17 +291,16 @@ public sealed partial class SqliteEventStore
         }
 
         var unit = new Unit();
-        var results = new SessionEvent[item.Events.Length];
-        for (var i = 0; i < results.Length; i++)
+        var firstSeq = _lastSeq + 1;
+        foreach (var e in item.Events)
         {
             var seq = _lastSeq + 1;
-            WriteEvent(s, item.Events[i], seq, unit);
+            WriteEvent(s, e, seq, unit);
             _lastSeq = seq;
-            results[i] = item.Events[i].Event with { Seq = seq };
         }
 
         Flush(s, unit);
-        item.Result = results;
+        item.Result = new ImportedEvents(item.Events, firstSeq);
     }
 
     private void ValidateImport(WriterStatements s, PreparedEvent[] events)
@@ -545,9 +544,9 @@ public sealed partial class SqliteEventStore
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public TaskCompletionSource<SessionEvent[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<SessionEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public SessionEvent[]? Result { get; set; }
+        public IReadOnlyList<SessionEvent>? Result { get; set; }
 
         public EventStoreException? Error { get; set; }
     }
