@@ -266,7 +266,7 @@ public sealed partial class SqliteEventStore
         var seq = _lastSeq + 1;
         try
         {
-            WriteEvent(s, prepared, seq, unit);
+            WriteEvent(s, prepared, seq, unit, validated: false);
             _lastSeq = seq;
             item.Result = [prepared.Event with { Seq = seq }];
         }
@@ -295,7 +295,7 @@ public sealed partial class SqliteEventStore
         foreach (var e in item.Events)
         {
             var seq = _lastSeq + 1;
-            WriteEvent(s, e, seq, unit);
+            WriteEvent(s, e, seq, unit, validated: true);
             _lastSeq = seq;
         }
 
@@ -356,14 +356,15 @@ public sealed partial class SqliteEventStore
         return row;
     }
 
-    private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit)
+    // validated: an import that ValidateImport checked, whose new sessions are known not to exist.
+    private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit, bool validated)
     {
         var key = e.SessionKey;
         // Events of a session usually come together: no lookup for the second and later ones.
         var delta = unit.Last is { } last && last.Key == key ? last : null;
         if (delta is null && !unit.Sessions.TryGetValue(key, out delta))
         {
-            delta = e.Event is SessionStarted started ? CreateSession(s, started, e, seq) : OpenSession(s, key);
+            delta = e.Event is SessionStarted started ? CreateSession(s, started, e, seq, validated) : OpenSession(s, key);
             unit.Sessions[key] = delta;
         }
         else if (e.Event is SessionStarted)
@@ -395,10 +396,12 @@ public sealed partial class SqliteEventStore
         unit.Last = delta;
     }
 
-    private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq)
+    private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq, bool validated)
     {
+        // An import's new sessions were looked up (and found absent) by ValidateImport; a second lookup would cost
+        // another query per session. The UNIQUE index on session_key still guards the insert.
         var key = e.SessionKey;
-        if (FindSession(s, key) is not null)
+        if (!validated && FindSession(s, key) is not null)
         {
             throw SessionExists(key);
         }
