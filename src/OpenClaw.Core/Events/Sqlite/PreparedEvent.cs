@@ -18,33 +18,12 @@ internal sealed class PreparedEvent
     private static readonly byte[] s_stateChanged = "state_changed"u8.ToArray();
     private static readonly byte[] s_sessionEnded = "session_ended"u8.ToArray();
 
+    // Kept small (one per imported event): everything else the writer needs is read from the event itself.
     private PreparedEvent(SessionEvent stamped, ReadOnlyMemory<byte> json)
     {
         Event = stamped;
         Json = json;
         Ticks = stamped.Timestamp.UtcTicks;
-        switch (stamped)
-        {
-            case MessageReceived m:
-                MessageDelta = 1;
-                SearchText = m.Text;
-                break;
-            case AgentResponse r:
-                MessageDelta = 1;
-                SearchText = r.Text;
-                Usage = r.Usage;
-                break;
-            case MessageSent s:
-                MessageDelta = 1;
-                SearchText = s.Text;
-                break;
-            case SessionEnded e:
-                Ends = true;
-                EndReason = e.Reason;
-                break;
-            default:
-                break;
-        }
     }
 
     public SessionEvent Event { get; }
@@ -70,18 +49,26 @@ internal sealed class PreparedEvent
 
     public long Ticks { get; }
 
-    public int MessageDelta { get; }
+    /// <summary>1 for the message kinds counted (and indexed) as messages, else 0.</summary>
+    public int MessageDelta => Event is MessageReceived or AgentResponse or MessageSent ? 1 : 0;
 
-    public string? SearchText { get; }
+    /// <summary>The message text indexed for search, or null.</summary>
+    public string? SearchText => Event switch
+    {
+        MessageReceived m => m.Text,
+        AgentResponse r => r.Text,
+        MessageSent s => s.Text,
+        _ => null,
+    };
 
     /// <summary>The text a session's title is made from (see <see cref="Preview"/>), made only for the first message.</summary>
     public string? TitleSource => Event is MessageReceived m ? m.Text : null;
 
-    public TokenUsage? Usage { get; }
+    public TokenUsage? Usage => (Event as AgentResponse)?.Usage;
 
-    public bool Ends { get; }
+    public bool Ends => Event is SessionEnded;
 
-    public string? EndReason { get; }
+    public string? EndReason => (Event as SessionEnded)?.Reason;
 
     /// <summary>Validates and stamps an event; keeps a given id and time when <paramref name="keepIdentity"/> (imports).</summary>
     public static PreparedEvent Create(SessionEvent sessionEvent, TimeProvider timeProvider, bool keepIdentity)
