@@ -34,6 +34,9 @@ internal static class EventsBench
     public static SessionKey Key(int i) =>
         SessionKey.Create(AgentId.From(i % 3 == 0 ? "ops" : "default"), ChannelId.From(i % 2 == 0 ? "telegram" : "web"), PeerId.From($"peer{i % 1000}"), $"s{i}");
 
+    private static readonly JsonElement s_weatherParams = Json("""{"city":"Zürich","day":"tomorrow"}""");
+    private static readonly JsonElement s_weatherResult = Json("""{"tempC":4,"sky":"cloudy"}""");
+
     public static JsonElement Json(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -45,8 +48,8 @@ internal static class EventsBench
     {
         var id = $"call-{turn}";
         yield return new MessageReceived { SessionKey = key, Text = $"Question {turn}: what is the weather like in Zürich tomorrow morning?", Timestamp = time };
-        yield return new ToolCalled { SessionKey = key, ToolCallId = id, Tool = "weather", Params = Json("""{"city":"Zürich","day":"tomorrow"}"""), Timestamp = time.AddMilliseconds(1) };
-        yield return new ToolResult { SessionKey = key, ToolCallId = id, Success = true, Result = Json("""{"tempC":4,"sky":"cloudy"}"""), Timestamp = time.AddMilliseconds(2) };
+        yield return new ToolCalled { SessionKey = key, ToolCallId = id, Tool = "weather", Params = s_weatherParams, Timestamp = time.AddMilliseconds(1) };
+        yield return new ToolResult { SessionKey = key, ToolCallId = id, Success = true, Result = s_weatherResult, Timestamp = time.AddMilliseconds(2) };
         yield return new AgentResponse { SessionKey = key, Text = "Tomorrow morning it will be cloudy at about 4 °C.", Model = "claude-sonnet", Usage = new TokenUsage(900, 40, 800, 0), Timestamp = time.AddMilliseconds(3) };
         yield return new MessageSent { SessionKey = key, Text = "Tomorrow morning it will be cloudy at about 4 °C.", ChannelMessageId = $"m{turn}", Timestamp = time.AddMilliseconds(4) };
     }
@@ -128,13 +131,28 @@ public sealed class EventsImportDriver : IDriver
         var path = EventsBench.TempStore("import");
         try
         {
-            var batches = BuildBatches(total, batchSize);
             await using var store = await EventsBench.OpenAsync(path);
-            await store.ImportAsync(BuildBatches(batchSize, batchSize, prefix: 9_000_000)[0], CancellationToken.None); // warm-up
-            // Like a migration streaming a file: the next batch is serialised while the previous one is written.
+            await store.ImportAsync(BuildBatches(batchSize, batchSize, prefix: 9_000_000).First(), CancellationToken.None); // warm-up
+
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            foreach (var batch in BuildBatches(total, batchSize))
+            {
+                GC.KeepAlive(batch);
+            }
+
+            Console.WriteLine($"building the input allocates {(GC.GetTotalAllocatedBytes(precise: true) - before) / total:N0} bytes/event (included below)");
+
+            // Like a migration streaming a file: each batch is built just in time (so the input is not all alive at
+            // once) and the next one is prepared while the previous one is written.
+            var gen0 = GC.CollectionCount(0);
+            var gen1 = GC.CollectionCount(1);
+            var gen2 = GC.CollectionCount(2);
+            var pause = GC.GetTotalPauseDuration();
+            var allocated = GC.GetTotalAllocatedBytes();
             var stop = Stopwatch.StartNew();
             Task? inFlight = null;
-            foreach (var batch in batches)
+            var count = 0;
+            foreach (var batch in BuildBatches(total, batchSize))
             {
                 var next = Task.Run(() => store.ImportAsync(batch, CancellationToken.None));
                 if (inFlight is not null)
@@ -143,11 +161,15 @@ public sealed class EventsImportDriver : IDriver
                 }
 
                 inFlight = next;
+                count++;
             }
 
             await inFlight!;
             var elapsed = stop.Elapsed.TotalSeconds;
-            Console.WriteLine($"{total:N0} events in {batches.Count} imports of {batchSize:N0} (two in flight) in {elapsed:N2} s");
+            Console.WriteLine($"{total:N0} events in {count} imports of {batchSize:N0} (two in flight) in {elapsed:N2} s");
+            Console.WriteLine(
+                $"GC ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}): gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, " +
+                $"pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:N0} ms, allocated {(GC.GetTotalAllocatedBytes() - allocated) / total:N0} bytes/event");
             return EventsBench.Report("events-import", total / elapsed, "events/s", 150_000, higherIsBetter: true);
         }
         finally
@@ -157,38 +179,39 @@ public sealed class EventsImportDriver : IDriver
     }
 
     /// <summary>Sessions of 1 start + two 5-event turns, cut into batches of about <paramref name="batchSize"/> events.</summary>
-    internal static List<List<SessionEvent>> BuildBatches(int total, int batchSize, int prefix = 0)
+    internal static IEnumerable<List<SessionEvent>> BuildBatches(int total, int batchSize, int prefix = 0)
     {
         var time = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var all = new List<SessionEvent>(total);
-        for (var s = 0; all.Count < total; s++)
+        var current = new List<SessionEvent>(batchSize + 16);
+        var count = 0;
+        for (var s = 0; count < total; s++)
         {
-            var key = EventsBench.Key(prefix + s);
-            all.Add(new SessionStarted { SessionKey = key, Timestamp = time });
-            for (var turn = 0; turn < 2 && all.Count < total; turn++)
+            // Cut only between sessions, so batches are independent and may be written in any order.
+            if (current.Count >= batchSize)
             {
-                all.AddRange(EventsBench.Turn(key, turn, time.AddSeconds(turn)));
+                yield return current;
+                current = new List<SessionEvent>(batchSize + 16);
+            }
+
+            var key = EventsBench.Key(prefix + s);
+            current.Add(new SessionStarted { SessionKey = key, Timestamp = time });
+            count++;
+            for (var turn = 0; turn < 2 && count < total; turn++)
+            {
+                foreach (var e in EventsBench.Turn(key, turn, time.AddSeconds(turn)))
+                {
+                    if (count < total)
+                    {
+                        current.Add(e);
+                        count++;
+                    }
+                }
             }
 
             time = time.AddSeconds(3);
         }
 
-        // Cut only between sessions, so batches are independent and may be written in any order.
-        var batches = new List<List<SessionEvent>>();
-        var current = new List<SessionEvent>(batchSize + 16);
-        foreach (var e in all.Take(total))
-        {
-            if (e is SessionStarted && current.Count >= batchSize)
-            {
-                batches.Add(current);
-                current = new List<SessionEvent>(batchSize + 16);
-            }
-
-            current.Add(e);
-        }
-
-        batches.Add(current);
-        return batches;
+        yield return current;
     }
 }
 

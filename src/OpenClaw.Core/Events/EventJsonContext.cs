@@ -33,8 +33,35 @@ internal sealed class SessionKeyJsonConverter : JsonConverter<SessionKey>
     public override SessionKey Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         SessionKey.TryParse(reader.GetString(), out var key, out var error) ? key : throw new JsonException(error);
 
-    public override void Write(Utf8JsonWriter writer, SessionKey value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString());
+    public override void Write(Utf8JsonWriter writer, SessionKey value, JsonSerializerOptions options)
+    {
+        // Every stored event writes its key: compose it on the stack (same text as SessionKey.ToString) instead of
+        // allocating a string per event.
+        const string prefix = "agent:";
+        if (value.Id is null || prefix.Length + value.Agent.Value.Length + value.Channel.Value.Length + value.Peer.Value.Length + value.Id.Length + 3 > 512)
+        {
+            writer.WriteStringValue(value.ToString());
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[512];
+        var length = 0;
+        Append(buffer, ref length, prefix);
+        Append(buffer, ref length, value.Agent.Value);
+        buffer[length++] = ':';
+        Append(buffer, ref length, value.Channel.Value);
+        buffer[length++] = ':';
+        Append(buffer, ref length, value.Peer.Value);
+        buffer[length++] = ':';
+        Append(buffer, ref length, value.Id);
+        writer.WriteStringValue(buffer[..length]);
+    }
+
+    private static void Append(Span<char> buffer, ref int length, string part)
+    {
+        part.CopyTo(buffer[length..]);
+        length += part.Length;
+    }
 }
 
 internal sealed class AgentIdJsonConverter : JsonConverter<AgentId>

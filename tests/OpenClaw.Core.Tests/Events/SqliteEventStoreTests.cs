@@ -517,6 +517,68 @@ public sealed class SqliteEventStoreTests
     }
 
     [Fact]
+    public async Task ImportAsync_ThousandsOfEventsOfEveryKind_StoresExactlyWhatTheSerializerWrites()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("events.db");
+        var batch = new List<SessionEvent>();
+        var origin = Key();
+        for (var i = 0; batch.Count < 3000; i++)
+        {
+            // Some events carry their identity already (kept as given), others are stamped on import; a non-UTC
+            // offset is normalised to UTC.
+            var time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.FromHours(i % 3 - 1)).AddMinutes(i);
+            batch.AddRange(EveryKind(Key(), forkedFrom: i % 2 == 0 ? origin : null)
+                .Select((e, n) => n % 2 == 0 ? e with { Timestamp = time.AddSeconds(n), EventId = Guid.CreateVersion7(time) } : e));
+        }
+
+        IReadOnlyList<SessionEvent> imported;
+        await using (var store = await OpenAsync(path))
+        {
+            imported = await store.ImportAsync(batch, Ct);
+        }
+
+        Assert.Equal(Enumerable.Range(1, batch.Count).Select(i => (long)i), imported.Select(e => e.Seq));
+        Assert.All(imported, e => Assert.Equal(TimeSpan.Zero, e.Timestamp.Offset));
+        Assert.Equal(batch.Select(e => e.Timestamp.UtcTicks).Where((_, i) => i % 2 == 0), imported.Select(e => e.Timestamp.UtcTicks).Where((_, i) => i % 2 == 0));
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, data FROM events ORDER BY seq";
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var stored = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            stored.Add(reader.GetString(1));
+        }
+
+        Assert.Equal(imported.Select(e => ToJson(e with { Seq = 0 })), stored);
+    }
+
+    [Fact]
+    public async Task ImportAsync_InvalidEventFarIntoALargeImport_ReportsItAndStoresNothing()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await OpenAsync(dir.Combine("events.db"));
+        var batch = new List<SessionEvent>();
+        var keys = new List<OpenClaw.Core.Identifiers.SessionKey>();
+        while (batch.Count < 3000)
+        {
+            keys.Add(Key());
+            batch.AddRange(EveryKind(keys[^1]));
+        }
+
+        batch[2500] = new ToolCalled { SessionKey = batch[2500].SessionKey, ToolCallId = "call-9", Tool = " ", Params = JsonOf("{}") };
+
+        var ex = await Assert.ThrowsAsync<EventStoreException>(() => store.ImportAsync(batch, Ct));
+
+        Assert.Equal(EventStoreErrorKind.Invalid, ex.Kind);
+        Assert.Contains("tool", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetSessionAsync(keys[0], Ct));
+        Assert.Empty(await store.SearchAsync("weather", 10, Ct));
+    }
+
+    [Fact]
     public async Task ForkAsync_CopiesThePrefixIntoANewActiveSession()
     {
         using var dir = new TempDirectory();

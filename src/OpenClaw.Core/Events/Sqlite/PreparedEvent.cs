@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Core.Events.Sqlite;
 
@@ -17,35 +18,12 @@ internal sealed class PreparedEvent
     private static readonly byte[] s_stateChanged = "state_changed"u8.ToArray();
     private static readonly byte[] s_sessionEnded = "session_ended"u8.ToArray();
 
-    private PreparedEvent(SessionEvent stamped, byte[] json)
+    // Kept small (one per imported event): everything else the writer needs is read from the event itself.
+    private PreparedEvent(SessionEvent stamped, ReadOnlyMemory<byte> json)
     {
         Event = stamped;
         Json = json;
-        SessionKeyText = stamped.SessionKey.ToString();
         Ticks = stamped.Timestamp.UtcTicks;
-        switch (stamped)
-        {
-            case MessageReceived m:
-                MessageDelta = 1;
-                SearchText = m.Text;
-                Title = Preview(m.Text);
-                break;
-            case AgentResponse r:
-                MessageDelta = 1;
-                SearchText = r.Text;
-                Usage = r.Usage;
-                break;
-            case MessageSent s:
-                MessageDelta = 1;
-                SearchText = s.Text;
-                break;
-            case SessionEnded e:
-                Ends = true;
-                EndReason = e.Reason;
-                break;
-            default:
-                break;
-        }
     }
 
     public SessionEvent Event { get; }
@@ -63,26 +41,50 @@ internal sealed class PreparedEvent
         _ => s_sessionEnded,
     };
 
-    public byte[] Json { get; }
+    /// <summary>The serialised event: its own array for an append, a slice of a pooled buffer for an import.</summary>
+    public ReadOnlyMemory<byte> Json { get; }
 
-    public string SessionKeyText { get; }
+    /// <summary>The session key; its text form is made only when the writer needs it (once per session).</summary>
+    public SessionKey SessionKey => Event.SessionKey;
 
     public long Ticks { get; }
 
-    public int MessageDelta { get; }
+    /// <summary>1 for the message kinds counted (and indexed) as messages, else 0.</summary>
+    public int MessageDelta => Event is MessageReceived or AgentResponse or MessageSent ? 1 : 0;
 
-    public string? SearchText { get; }
+    /// <summary>The message text indexed for search, or null.</summary>
+    public string? SearchText => Event switch
+    {
+        MessageReceived m => m.Text,
+        AgentResponse r => r.Text,
+        MessageSent s => s.Text,
+        _ => null,
+    };
 
-    public string? Title { get; }
+    /// <summary>The text a session's title is made from (see <see cref="Preview"/>), made only for the first message.</summary>
+    public string? TitleSource => Event is MessageReceived m ? m.Text : null;
 
-    public TokenUsage? Usage { get; }
+    public TokenUsage? Usage => (Event as AgentResponse)?.Usage;
 
-    public bool Ends { get; }
+    public bool Ends => Event is SessionEnded;
 
-    public string? EndReason { get; }
+    public string? EndReason => (Event as SessionEnded)?.Reason;
 
     /// <summary>Validates and stamps an event; keeps a given id and time when <paramref name="keepIdentity"/> (imports).</summary>
     public static PreparedEvent Create(SessionEvent sessionEvent, TimeProvider timeProvider, bool keepIdentity)
+    {
+        var stamped = Stamp(sessionEvent, timeProvider, keepIdentity);
+        return new PreparedEvent(stamped, JsonSerializer.SerializeToUtf8Bytes(stamped, EventJsonContext.Default.SessionEvent));
+    }
+
+    /// <summary>Like <see cref="Create(SessionEvent, TimeProvider, bool)"/>, serialising into <paramref name="buffer"/> instead of a fresh array.</summary>
+    public static PreparedEvent Create(SessionEvent sessionEvent, TimeProvider timeProvider, bool keepIdentity, EventBuffer buffer)
+    {
+        var stamped = Stamp(sessionEvent, timeProvider, keepIdentity);
+        return new PreparedEvent(stamped, buffer.Serialize(stamped));
+    }
+
+    private static SessionEvent Stamp(SessionEvent sessionEvent, TimeProvider timeProvider, bool keepIdentity)
     {
         ArgumentNullException.ThrowIfNull(sessionEvent);
         Validate(sessionEvent);
@@ -92,8 +94,13 @@ internal sealed class PreparedEvent
         var eventId = keepIdentity && sessionEvent.EventId != Guid.Empty
             ? sessionEvent.EventId
             : UuidV7.Create(timestamp);
-        var stamped = sessionEvent with { Seq = 0, EventId = eventId, Timestamp = timestamp };
-        return new PreparedEvent(stamped, JsonSerializer.SerializeToUtf8Bytes(stamped, EventJsonContext.Default.SessionEvent));
+
+        // An imported event usually carries its id and UTC time already; records are immutable, so it is kept as is
+        // instead of copied.
+        return sessionEvent.Seq == 0 && sessionEvent.EventId == eventId
+            && sessionEvent.Timestamp.Offset == TimeSpan.Zero && sessionEvent.Timestamp.UtcTicks == timestamp.UtcTicks
+            ? sessionEvent
+            : sessionEvent with { Seq = 0, EventId = eventId, Timestamp = timestamp };
     }
 
     private static void Validate(SessionEvent e)
@@ -171,7 +178,8 @@ internal sealed class PreparedEvent
 
     private static EventStoreException Invalid(string message) => new(EventStoreErrorKind.Invalid, "Invalid event: " + message);
 
-    private static string? Preview(string text)
+    /// <summary>A session title: the first characters of the first message, whitespace collapsed; null when blank.</summary>
+    public static string? Preview(string text)
     {
         var builder = new StringBuilder(Math.Min(text.Length, TitleLength));
         var space = false;

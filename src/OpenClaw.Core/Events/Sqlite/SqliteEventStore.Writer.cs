@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Core.Events.Sqlite;
 
@@ -13,7 +14,7 @@ public sealed partial class SqliteEventStore
     private const long CheckpointWalBytes = 16L << 20;
 
     // The writer's view of session rows (id, ended), authoritative because it is the only writer; cleared on rollback.
-    private readonly Dictionary<string, SessionRow> _sessionCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<SessionKey, SessionRow> _sessionCache = [];
     private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
@@ -28,7 +29,7 @@ public sealed partial class SqliteEventStore
     private FileStream? _wal;
     private volatile EventStoreException? _broken;
 
-    private async Task<SessionEvent[]> EnqueueAsync(PreparedEvent[] events, bool isImport, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SessionEvent>> EnqueueAsync(PreparedEvent[] events, bool isImport, CancellationToken cancellationToken)
     {
         if (_writer is null)
         {
@@ -274,7 +275,7 @@ public sealed partial class SqliteEventStore
         var seq = _lastSeq + 1;
         try
         {
-            WriteEvent(s, prepared, seq, unit);
+            WriteEvent(s, prepared, seq, unit, validated: false);
             _lastSeq = seq;
             item.Result = [prepared.Event with { Seq = seq }];
         }
@@ -299,25 +300,24 @@ public sealed partial class SqliteEventStore
         }
 
         var unit = new Unit();
-        var results = new SessionEvent[item.Events.Length];
-        for (var i = 0; i < results.Length; i++)
+        var firstSeq = _lastSeq + 1;
+        foreach (var e in item.Events)
         {
             var seq = _lastSeq + 1;
-            WriteEvent(s, item.Events[i], seq, unit);
+            WriteEvent(s, e, seq, unit, validated: true);
             _lastSeq = seq;
-            results[i] = item.Events[i].Event with { Seq = seq };
         }
 
         Flush(s, unit);
-        item.Result = results;
+        item.Result = new ImportedEvents(item.Events, firstSeq);
     }
 
     private void ValidateImport(WriterStatements s, PreparedEvent[] events)
     {
-        var ended = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var ended = new Dictionary<SessionKey, bool>();
         foreach (var e in events)
         {
-            var key = e.SessionKeyText;
+            var key = e.SessionKey;
             if (!ended.TryGetValue(key, out var isEnded))
             {
                 var row = FindSession(s, key);
@@ -347,14 +347,14 @@ public sealed partial class SqliteEventStore
         }
     }
 
-    private SessionRow? FindSession(WriterStatements s, string key)
+    private SessionRow? FindSession(WriterStatements s, SessionKey key)
     {
         if (_sessionCache.TryGetValue(key, out var row))
         {
             return row;
         }
 
-        s.SelectSession.Bind(1, key);
+        s.SelectSession.Bind(1, key.ToString());
         if (s.SelectSession.RunPair() is not { } found)
         {
             return null;
@@ -365,12 +365,15 @@ public sealed partial class SqliteEventStore
         return row;
     }
 
-    private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit)
+    // validated: an import that ValidateImport checked, whose new sessions are known not to exist.
+    private void WriteEvent(WriterStatements s, PreparedEvent e, long seq, Unit unit, bool validated)
     {
-        var key = e.SessionKeyText;
-        if (!unit.Sessions.TryGetValue(key, out var delta))
+        var key = e.SessionKey;
+        // Events of a session usually come together: no lookup for the second and later ones.
+        var delta = unit.Last is { } last && last.Key == key ? last : null;
+        if (delta is null && !unit.Sessions.TryGetValue(key, out delta))
         {
-            delta = e.Event is SessionStarted started ? CreateSession(s, started, e, seq) : OpenSession(s, key);
+            delta = e.Event is SessionStarted started ? CreateSession(s, started, e, seq, validated) : OpenSession(s, key);
             unit.Sessions[key] = delta;
         }
         else if (e.Event is SessionStarted)
@@ -387,7 +390,7 @@ public sealed partial class SqliteEventStore
         insert.Bind(2, delta.Id);
         insert.BindUtf8(3, e.TypeUtf8);
         insert.Bind(4, e.Ticks);
-        insert.BindUtf8(5, e.Json);
+        insert.BindUtf8(5, e.Json.Span);
         insert.Run();
         if (e.SearchText is { Length: > 0 } text)
         {
@@ -399,20 +402,24 @@ public sealed partial class SqliteEventStore
         }
 
         delta.Add(e, seq);
+        unit.Last = delta;
     }
 
-    private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq)
+    private SessionDelta CreateSession(WriterStatements s, SessionStarted started, PreparedEvent e, long seq, bool validated)
     {
-        if (FindSession(s, e.SessionKeyText) is not null)
+        // An import's new sessions were looked up (and found absent) by ValidateImport; a second lookup would cost
+        // another query per session. The UNIQUE index on session_key still guards the insert.
+        var key = e.SessionKey;
+        if (!validated && FindSession(s, key) is not null)
         {
-            throw SessionExists(e.SessionKeyText);
+            throw SessionExists(key);
         }
 
         // A plain INSERT: an UPSERT or RETURNING would open a statement journal, and every statement journal makes
         // FTS5 flush its pending terms into a new tiny segment (measured: 8x slower session creation).
 
         var insert = s.InsertSession;
-        insert.Bind(1, e.SessionKeyText);
+        insert.Bind(1, key.ToString());
         insert.Bind(2, started.SessionKey.Agent.Value);
         insert.Bind(3, started.SessionKey.Channel.Value);
         insert.Bind(4, started.SessionKey.Peer.Value);
@@ -430,11 +437,11 @@ public sealed partial class SqliteEventStore
 
         insert.Run();
         var id = insert.LastInsertRowId;
-        _sessionCache[e.SessionKeyText] = new SessionRow(id, Ended: false);
-        return new SessionDelta(e.SessionKeyText, id);
+        _sessionCache[key] = new SessionRow(id, Ended: false);
+        return new SessionDelta(key, id);
     }
 
-    private SessionDelta OpenSession(WriterStatements s, string key) => FindSession(s, key) switch
+    private SessionDelta OpenSession(WriterStatements s, SessionKey key) => FindSession(s, key) switch
     {
         null => throw SessionMissing(key),
         { Ended: true } => throw EndedSession(key),
@@ -472,15 +479,16 @@ public sealed partial class SqliteEventStore
         }
 
         unit.Sessions.Clear();
+        unit.Last = null;
     }
 
-    private static EventStoreException SessionMissing(string key) =>
+    private static EventStoreException SessionMissing(SessionKey key) =>
         new(EventStoreErrorKind.NotFound, $"session {key} does not exist; start it with a session_started event first.");
 
-    private static EventStoreException SessionExists(string key) =>
+    private static EventStoreException SessionExists(SessionKey key) =>
         new(EventStoreErrorKind.Conflict, $"session {key} already exists; a session starts only once.");
 
-    private static EventStoreException EndedSession(string key) =>
+    private static EventStoreException EndedSession(SessionKey key) =>
         new(EventStoreErrorKind.Conflict, $"session {key} has ended; start a new session (or fork this one) to continue.");
 
     private readonly record struct SessionRow(long Id, bool Ended);
@@ -488,12 +496,15 @@ public sealed partial class SqliteEventStore
     /// <summary>The summary changes of one run of appends or one import, applied together at its end.</summary>
     private sealed class Unit
     {
-        public Dictionary<string, SessionDelta> Sessions { get; } = new(StringComparer.Ordinal);
+        public Dictionary<SessionKey, SessionDelta> Sessions { get; } = [];
+
+        /// <summary>The session of the previous event, looked up no more for the events that follow it.</summary>
+        public SessionDelta? Last { get; set; }
     }
 
-    private sealed class SessionDelta(string key, long id)
+    private sealed class SessionDelta(SessionKey key, long id)
     {
-        public string Key { get; } = key;
+        public SessionKey Key { get; } = key;
 
         public long Id { get; } = id;
 
@@ -524,7 +535,11 @@ public sealed partial class SqliteEventStore
 
             LastTicks = Math.Max(LastTicks, e.Ticks);
             LastSeq = seq;
-            Title ??= e.Title;
+            if (Title is null && e.TitleSource is { } source)
+            {
+                Title = PreparedEvent.Preview(source);
+            }
+
             if (e.Ends)
             {
                 Ends = true;
@@ -541,9 +556,9 @@ public sealed partial class SqliteEventStore
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public TaskCompletionSource<SessionEvent[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<SessionEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public SessionEvent[]? Result { get; set; }
+        public IReadOnlyList<SessionEvent>? Result { get; set; }
 
         public EventStoreException? Error { get; set; }
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -21,6 +22,7 @@ public sealed partial class SqliteEventStore : IEventStore
 {
     private const int MaxEventsPerCommit = 4096;
     private const int MaxPageSize = 1000;
+    private const int ImportChunk = 1024;
 
     private readonly EventStoreOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -101,21 +103,54 @@ public sealed partial class SqliteEventStore : IEventStore
             return [];
         }
 
-        // Serialising is most of the CPU work of an import; it runs on all cores while the writer stays single.
+        // Serialising is most of the CPU work of an import; it runs on all cores while the writer stays single. Each
+        // chunk serialises into its own pooled buffers, returned once the writer is done with the events.
         var prepared = new PreparedEvent[sessionEvents.Count];
-        if (prepared.Length < 2048)
+        var buffers = new EventBuffer[(prepared.Length + ImportChunk - 1) / ImportChunk];
+        try
         {
-            for (var i = 0; i < prepared.Length; i++)
+            if (buffers.Length == 1)
             {
-                prepared[i] = PreparedEvent.Create(sessionEvents[i], _timeProvider, keepIdentity: true);
+                PrepareChunk(sessionEvents, prepared, buffers, 0);
+            }
+            else
+            {
+                // The first invalid event in input order is reported, as when preparing sequentially.
+                var errors = new ExceptionDispatchInfo?[buffers.Length];
+                Parallel.For(0, buffers.Length, chunk =>
+                {
+                    try
+                    {
+                        PrepareChunk(sessionEvents, prepared, buffers, chunk);
+                    }
+                    catch (Exception ex)
+                    {
+                        errors[chunk] = ExceptionDispatchInfo.Capture(ex);
+                    }
+                });
+                Array.Find(errors, e => e is not null)?.Throw();
+            }
+
+            return await EnqueueAsync(prepared, isImport: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // EnqueueAsync returns only when the writer no longer touches the events (or never received them).
+            foreach (var buffer in buffers)
+            {
+                buffer?.Dispose();
             }
         }
-        else
-        {
-            Parallel.For(0, prepared.Length, i => prepared[i] = PreparedEvent.Create(sessionEvents[i], _timeProvider, keepIdentity: true));
-        }
+    }
 
-        return await EnqueueAsync(prepared, isImport: true, cancellationToken).ConfigureAwait(false);
+    private void PrepareChunk(IReadOnlyList<SessionEvent> sessionEvents, PreparedEvent[] prepared, EventBuffer[] buffers, int chunk)
+    {
+        var buffer = buffers[chunk] = new EventBuffer();
+        var end = Math.Min(prepared.Length, (chunk + 1) * ImportChunk);
+        for (var i = chunk * ImportChunk; i < end; i++)
+        {
+            prepared[i] = PreparedEvent.Create(sessionEvents[i], _timeProvider, keepIdentity: true, buffer);
+        }
     }
 
     /// <inheritdoc />
