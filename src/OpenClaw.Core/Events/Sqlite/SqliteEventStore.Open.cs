@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Core.State;
 
 namespace OpenClaw.Core.Events.Sqlite;
 
@@ -14,7 +15,10 @@ public sealed partial class SqliteEventStore
     private static SqliteEventStore OpenReadWrite(EventStoreOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var path = options.Path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+
+        // Sessions are private conversations: the folder is 0700 and the database 0600 (SQLite gives the -wal and
+        // -shm files the database's mode), whatever the umask.
+        AtomicFile.EnsurePrivateDirectory(System.IO.Path.GetDirectoryName(path)!);
         // A read-write open always owns the store: the writer caches the last seq and known sessions, which only
         // holds with one writer (ARCHITECTURE.md: one owner of the state directory).
         var lockStream = AcquireLock(path);
@@ -22,6 +26,7 @@ public sealed partial class SqliteEventStore
         try
         {
             CheckHeader(path);
+            CreatePrivate(path);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = path,
@@ -169,7 +174,19 @@ public sealed partial class SqliteEventStore
         try
         {
             // FileShare.None takes an exclusive advisory lock (flock on Unix); the OS drops it when the process dies.
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            var lockOptions = new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = 1,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                lockOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            return new FileStream(lockPath, lockOptions);
         }
         catch (IOException ex)
         {
@@ -178,6 +195,29 @@ public sealed partial class SqliteEventStore
                 $"The event store {path} is in use by another process (a running gateway holds {lockPath}). " +
                 "Stop that process, talk to it over RPC instead, or open the store read-only.",
                 ex);
+        }
+    }
+
+    /// <summary>Creates a missing database file empty with mode 0600 (SQLite takes an empty file as a new database).</summary>
+    private static void CreatePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created meanwhile: it is opened as it is.
         }
     }
 
