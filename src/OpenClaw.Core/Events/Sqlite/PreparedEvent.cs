@@ -84,6 +84,17 @@ internal sealed class PreparedEvent
         return new PreparedEvent(stamped, buffer.Serialize(stamped));
     }
 
+    /// <summary>
+    /// This append stamped at <paramref name="ticks"/> instead, with an id made from that time and its JSON written
+    /// again; the writer's rare path for an event the clock stamped no later than the newest stored one.
+    /// </summary>
+    public PreparedEvent Restamp(long ticks)
+    {
+        var timestamp = new DateTimeOffset(ticks, TimeSpan.Zero);
+        var stamped = Event with { EventId = UuidV7.Create(timestamp), Timestamp = timestamp };
+        return new PreparedEvent(stamped, JsonSerializer.SerializeToUtf8Bytes(stamped, EventJsonContext.Default.SessionEvent));
+    }
+
     private static SessionEvent Stamp(SessionEvent sessionEvent, TimeProvider timeProvider, bool keepIdentity)
     {
         ArgumentNullException.ThrowIfNull(sessionEvent);

@@ -91,8 +91,11 @@ public sealed partial class SqliteEventStore
             Execute(connection, $"PRAGMA user_version = {EventSchema.CurrentVersion}");
             Execute(connection, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
             var lastSeq = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM events"), System.Globalization.CultureInfo.InvariantCulture);
+            // The newest timestamp of any event (each session's last_activity is the maximum of its events', and the
+            // index makes this one lookup): appends are stamped after it even when the clock is now behind it.
+            var lastTicks = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(last_activity), 0) FROM sessions"), System.Globalization.CultureInfo.InvariantCulture);
             Log.Opened(logger, path, lastSeq);
-            return new SqliteEventStore(options, timeProvider, logger, connection, lockStream, lastSeq);
+            return new SqliteEventStore(options, timeProvider, logger, connection, lockStream, lastSeq, lastTicks);
         }
         catch (SqliteException ex) when (IsDamage(ex))
         {
@@ -156,7 +159,7 @@ public sealed partial class SqliteEventStore
 
             RequireTables(connection, path);
             Log.Opened(logger, path, -1);
-            return new SqliteEventStore(options, timeProvider, logger, writer: null, lockStream: null, lastSeq: 0);
+            return new SqliteEventStore(options, timeProvider, logger, writer: null, lockStream: null, lastSeq: 0, lastTicks: 0);
         }
         catch (SqliteException ex) when (IsDamage(ex))
         {

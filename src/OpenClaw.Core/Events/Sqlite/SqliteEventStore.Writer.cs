@@ -211,6 +211,7 @@ public sealed partial class SqliteEventStore
         }
 
         var seqAtStart = _lastSeq;
+        var ticksAtStart = _lastTicks;
         WriterStatements? s = null;
         try
         {
@@ -240,6 +241,7 @@ public sealed partial class SqliteEventStore
         catch (Exception ex)
         {
             _lastSeq = seqAtStart;
+            _lastTicks = ticksAtStart;
             _sessionCache.Clear();
             try
             {
@@ -269,14 +271,23 @@ public sealed partial class SqliteEventStore
 
     // A refused append (missing or ended session) is detected before anything is written, so it leaves no trace and
     // needs no savepoint; the appends around it in the batch are unaffected.
+    // The caller read the clock before queueing, so a clock stepped back or a caller overtaken in the queue could give
+    // a later seq an earlier time, and last-write-wins by (timestamp, eventId) would then undo the log's last write:
+    // an append no later than the newest stored event is restamped one tick after it (docs/events.md, "Order").
     private void WriteAppend(WriterStatements s, PendingWrite item, Unit unit)
     {
         var prepared = item.Events[0];
+        if (prepared.Ticks <= _lastTicks)
+        {
+            prepared = prepared.Restamp(_lastTicks + 1);
+        }
+
         var seq = _lastSeq + 1;
         try
         {
             WriteEvent(s, prepared, seq, unit, validated: false);
             _lastSeq = seq;
+            _lastTicks = prepared.Ticks;
             item.Result = [prepared.Event with { Seq = seq }];
         }
         catch (EventStoreException ex)
@@ -306,6 +317,7 @@ public sealed partial class SqliteEventStore
             var seq = _lastSeq + 1;
             WriteEvent(s, e, seq, unit, validated: true);
             _lastSeq = seq;
+            _lastTicks = Math.Max(_lastTicks, e.Ticks);
         }
 
         Flush(s, unit);

@@ -34,6 +34,9 @@ public sealed partial class SqliteEventStore : IEventStore
     private readonly Task _writerLoop;
     private WriterStatements? _statements;
     private long _lastSeq;
+
+    // The writer's newest stored timestamp (ticks); every append is stamped after it, so timestamps follow seqs.
+    private long _lastTicks;
     private int _disposed;
 
     private SqliteEventStore(
@@ -42,7 +45,8 @@ public sealed partial class SqliteEventStore : IEventStore
         ILogger logger,
         SqliteConnection? writer,
         FileStream? lockStream,
-        long lastSeq)
+        long lastSeq,
+        long lastTicks)
     {
         _options = options;
         _timeProvider = timeProvider;
@@ -50,6 +54,7 @@ public sealed partial class SqliteEventStore : IEventStore
         _writer = writer;
         _lock = lockStream;
         _lastSeq = lastSeq;
+        _lastTicks = lastTicks;
         _readConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Path,
