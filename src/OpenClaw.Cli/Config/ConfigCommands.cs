@@ -113,38 +113,29 @@ internal static class ConfigCommands
         return new Command("config", "Show, check and edit openclaw.json.") { path, validate, get, set, unset, schema };
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Func<Task<int>> action, bool editing = false)
-    {
-        try
+    private static Task<int> RunAsync(ParseResult result, Func<Task<int>> action, bool editing = false) =>
+        CliErrors.RunAsync(result, async () =>
         {
-            return await action();
-        }
-        catch (ConfigException ex) when (ex.Errors.Count > 0)
-        {
-            var error = result.InvocationConfiguration.Error;
-            var count = ex.Errors.Count == 1 ? "1 error" : $"{ex.Errors.Count} errors";
-            await error.WriteLineAsync(editing
-                ? $"error: nothing written; with this edit {ex.File} would have {count}:"
-                : $"error: {ex.File} has {count}:");
-            foreach (var e in ex.Errors)
+            try
             {
-                await error.WriteLineAsync($"{ex.File}:{e}");
+                return await action();
             }
+            catch (ConfigException ex) when (ex.Errors.Count > 0)
+            {
+                // A config's errors are listed one per line, each with file:line:column, so editors can jump to them.
+                var error = result.InvocationConfiguration.Error;
+                var count = ex.Errors.Count == 1 ? "1 error" : $"{ex.Errors.Count} errors";
+                await error.WriteLineAsync(editing
+                    ? $"error: nothing written; with this edit {ex.File} would have {count}:"
+                    : $"error: {ex.File} has {count}:");
+                foreach (var e in ex.Errors)
+                {
+                    await error.WriteLineAsync($"{ex.File}:{e}");
+                }
 
-            return 1;
-        }
-        catch (OpenClaw.Core.OpenClawException ex)
-        {
-            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
-            return 1;
-        }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            // Bad paths and file system failures are the user's to fix: a message, never a stack trace.
-            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
-            return 1;
-        }
-    }
+                return 1;
+            }
+        });
 
     private static string Describe(ConfigEditResult edit, string what) =>
         edit.BackupFile is null ? $"{what} in {edit.File}" : $"{what} in {edit.File} (previous version kept in {edit.BackupFile})";

@@ -21,7 +21,7 @@ internal static class CredentialCommands
             new(StatePaths.FromEnvironment(environment), CredentialStoreOptions.FromEnvironment(environment));
 
         var list = new Command("list", "List the names of stored credentials (values are never printed).");
-        list.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        list.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             using var store = OpenStore();
             foreach (var name in await store.ListAsync(cancellationToken))
@@ -35,7 +35,7 @@ internal static class CredentialCommands
         var setName = new Argument<string>("name") { Description = "The credential's name, e.g. anthropic or telegram." };
         var fromEnv = new Option<string?>("--from-env") { Description = "Read the value from this environment variable instead of standard input." };
         var set = new Command("set", "Store a secret, read from standard input (typed without echo at a terminal).") { setName, fromEnv };
-        set.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        set.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             var name = result.GetRequiredValue(setName);
             string? value;
@@ -60,7 +60,7 @@ internal static class CredentialCommands
 
         var deleteName = new Argument<string>("name") { Description = "The credential to delete." };
         var delete = new Command("delete", "Delete a stored credential.") { deleteName };
-        delete.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        delete.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             var name = result.GetRequiredValue(deleteName);
             using var store = OpenStore();
@@ -75,7 +75,7 @@ internal static class CredentialCommands
         }));
 
         var rotate = new Command("rotate-key", "Re-encrypt every credential under a new key (crash-safe).");
-        rotate.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        rotate.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             using var store = OpenStore();
             await store.RotateKeyAsync(cancellationToken: cancellationToken);
@@ -84,26 +84,6 @@ internal static class CredentialCommands
         }));
 
         return new Command("credentials", "Manage the encrypted credential store.") { list, set, delete, rotate };
-    }
-
-    private static async Task<int> RunAsync(ParseResult result, Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (OpenClawException ex)
-        {
-            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
-            return 1;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            // Never a stack trace: the OS's own words (they name the path) and what to check.
-            await result.InvocationConfiguration.Error.WriteLineAsync(
-                "error: " + ex.Message + " Check OPENCLAW_STATE_DIR and that the state directory belongs to you.");
-            return 1;
-        }
     }
 
     private static async Task<string> ReadSecretAsync(TextReader? input, TextWriter prompt, string name, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
-using OpenClaw.Core;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.State;
 using OpenClaw.Gateway.Hosting;
@@ -28,67 +27,48 @@ internal static class GatewayCommands
         });
 
         var run = new Command("run", "Run the gateway in the foreground with the config file (defaults when it is missing).") { port, bind };
-        run.SetAction(async (result, cancellationToken) =>
+        run.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, async () =>
         {
             var error = result.InvocationConfiguration.Error;
-            try
+            var paths = StatePaths.FromEnvironment(environment);
+            var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
+            if (result.GetValue(bind) is { } boundTo
+                && ConfigSchema.CheckGatewayBind(boundTo, config.Gateway.Cors.AllowedOrigins, "--bind") is { } problem)
             {
-                var paths = StatePaths.FromEnvironment(environment);
-                var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
-                if (result.GetValue(bind) is { } boundTo
-                    && ConfigSchema.CheckGatewayBind(boundTo, config.Gateway.Cors.AllowedOrigins, "--bind") is { } problem)
-                {
-                    // The same checks as gateway.bind in the file: an override must not bypass validation.
-                    await error.WriteLineAsync("error: " + problem);
-                    return 1;
-                }
+                // The same checks as gateway.bind in the file: an override must not bypass validation.
+                await error.WriteLineAsync("error: " + problem);
+                return 1;
+            }
 
-                if (result.GetValue(port) is not null || result.GetValue(bind) is not null)
+            if (result.GetValue(port) is not null || result.GetValue(bind) is not null)
+            {
+                config = config with
                 {
-                    config = config with
+                    Gateway = config.Gateway with
                     {
-                        Gateway = config.Gateway with
-                        {
-                            Port = result.GetValue(port) ?? config.Gateway.Port,
-                            Bind = result.GetValue(bind) ?? config.Gateway.Bind,
-                        },
-                    };
-                }
-
-                if (CheckAddressIsLocal(config.Gateway.Bind) is { } notLocal)
-                {
-                    await error.WriteLineAsync("error: " + notLocal);
-                    return 1;
-                }
-
-                await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: environment, cancellationToken: cancellationToken);
-                await app.StartAsync(cancellationToken);
-                foreach (var address in GatewayHost.Addresses(app))
-                {
-                    await result.InvocationConfiguration.Output.WriteLineAsync($"openclaw gateway listening on {address}");
-                }
-
-                await result.InvocationConfiguration.Output.WriteLineAsync($"state directory: {paths.Root}");
-                await app.WaitForShutdownAsync(cancellationToken);
-                return 0;
+                        Port = result.GetValue(port) ?? config.Gateway.Port,
+                        Bind = result.GetValue(bind) ?? config.Gateway.Bind,
+                    },
+                };
             }
-            catch (OpenClawException ex)
+
+            if (CheckAddressIsLocal(config.Gateway.Bind) is { } notLocal)
             {
-                await error.WriteLineAsync("error: " + ex.Message);
+                await error.WriteLineAsync("error: " + notLocal);
                 return 1;
             }
-            catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+
+            await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: environment, cancellationToken: cancellationToken);
+            await app.StartAsync(cancellationToken);
+            foreach (var address in GatewayHost.Addresses(app))
             {
-                await error.WriteLineAsync("error: the port is already in use; stop the other process or set gateway.port (or --port).");
-                return 1;
+                await result.InvocationConfiguration.Output.WriteLineAsync($"openclaw gateway listening on {address}");
             }
-            catch (Exception ex) when (ex is ArgumentException or IOException or SocketException or UnauthorizedAccessException)
-            {
-                // Bad paths, unwritable state directories and unusable addresses: a message, never a stack trace.
-                await error.WriteLineAsync("error: " + ex.Message);
-                return 1;
-            }
-        });
+
+            await result.InvocationConfiguration.Output.WriteLineAsync($"state directory: {paths.Root}");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }));
 
         return new Command("gateway", "Run and manage the gateway.") { run };
     }
