@@ -88,6 +88,34 @@ internal abstract class ValueType<T>
     }
 
     /// <summary>Numbers and booleans may come from the environment: a string holding only <c>${…}</c> text is expanded and parsed.</summary>
+    /// <summary>
+    /// Reads a number written as a literal or as a string that is a number once <c>${ENV}</c> is substituted
+    /// (e.g. <c>port: "${PORT}"</c>); reports the error itself and returns false otherwise.
+    /// </summary>
+    protected bool TryReadNumber(Json5Node node, BindContext ctx, string path, out double number)
+    {
+        number = 0;
+        if (node is Json5Number n)
+        {
+            number = n.Value;
+            return true;
+        }
+
+        if (ExpandedScalar(node, ctx, path) is { } text)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
+            {
+                return true;
+            }
+
+            ctx.Error(path, node, $"expected {Expected}, found {Quote(text)} after substituting the environment");
+            return false;
+        }
+
+        // A string with ${…} that failed to expand has had its error reported already.
+        return node is Json5String s && EnvTemplate.HasMarkers(s.Value) ? false : Mismatch(ctx, path, node);
+    }
+
     protected static string? ExpandedScalar(Json5Node node, BindContext ctx, string path) =>
         node is Json5String s && EnvTemplate.HasMarkers(s.Value) ? ctx.Expand(s.Value, path, node)?.Trim() : null;
 }
@@ -211,22 +239,9 @@ internal sealed class IntType(int min, int max) : ValueType<int>
     public override bool TryBind(Json5Node node, BindContext ctx, string path, int current, out int value)
     {
         value = 0;
-        double number;
-        if (node is Json5Number n)
+        if (!TryReadNumber(node, ctx, path, out var number))
         {
-            number = n.Value;
-        }
-        else if (ExpandedScalar(node, ctx, path) is { } text)
-        {
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
-            {
-                ctx.Error(path, node, $"expected {Expected}, found {Quote(text)} after substituting the environment");
-                return false;
-            }
-        }
-        else
-        {
-            return node is Json5String s && EnvTemplate.HasMarkers(s.Value) ? false : Mismatch(ctx, path, node);
+            return false;
         }
 
         if (!double.IsFinite(number) || Math.Floor(number) != number || number < min || number > max)
@@ -256,22 +271,9 @@ internal sealed class NumberType(double min, double max) : ValueType<double>
 
     public override bool TryBind(Json5Node node, BindContext ctx, string path, double current, out double value)
     {
-        value = 0;
-        if (node is Json5Number n)
+        if (!TryReadNumber(node, ctx, path, out value))
         {
-            value = n.Value;
-        }
-        else if (ExpandedScalar(node, ctx, path) is { } text)
-        {
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            {
-                ctx.Error(path, node, $"expected {Expected}, found {Quote(text)} after substituting the environment");
-                return false;
-            }
-        }
-        else
-        {
-            return node is Json5String s && EnvTemplate.HasMarkers(s.Value) ? false : Mismatch(ctx, path, node);
+            return false;
         }
 
         if (!double.IsFinite(value) || value < min || value > max)

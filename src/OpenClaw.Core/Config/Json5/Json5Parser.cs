@@ -655,16 +655,10 @@ internal sealed class Json5Parser
             case 'u':
                 sb.Append((char)ReadHex(4, escape, "\\u"));
                 break;
-            case '\n' or '\u2028' or '\u2029':
-                NewLine();
-                break;
-            case '\r':
-                if (_pos < _text.Length && _text[_pos] == '\n')
-                {
-                    _pos++;
-                }
-
-                NewLine();
+            case '\n' or '\r' or '\u2028' or '\u2029':
+                // A line continuation: the escaped line break stands for nothing.
+                _pos--;
+                SkipLineBreak();
                 break;
             default:
                 // Any other character, quotes and backslash included, stands for itself.
@@ -705,18 +699,8 @@ internal sealed class Json5Parser
                 case ' ' or '\t' or '\v' or '\f' or '\u00A0' or '\uFEFF':
                     _pos++;
                     break;
-                case '\n' or '\u2028' or '\u2029':
-                    _pos++;
-                    NewLine();
-                    break;
-                case '\r':
-                    _pos++;
-                    if (_pos < _text.Length && _text[_pos] == '\n')
-                    {
-                        _pos++;
-                    }
-
-                    NewLine();
+                case '\n' or '\r' or '\u2028' or '\u2029':
+                    SkipLineBreak();
                     break;
                 case '/':
                     SkipComment();
@@ -763,18 +747,8 @@ internal sealed class Json5Parser
                 case '*' when _pos + 1 < _text.Length && _text[_pos + 1] == '/':
                     _pos += 2;
                     return;
-                case '\n' or '\u2028' or '\u2029':
-                    _pos++;
-                    NewLine();
-                    break;
-                case '\r':
-                    _pos++;
-                    if (_pos < _text.Length && _text[_pos] == '\n')
-                    {
-                        _pos++;
-                    }
-
-                    NewLine();
+                case '\n' or '\r' or '\u2028' or '\u2029':
+                    SkipLineBreak();
                     break;
                 default:
                     _pos++;
@@ -786,6 +760,18 @@ internal sealed class Json5Parser
     }
 
     /// <summary>Records that a line terminator ended just before <see cref="_pos"/>.</summary>
+    /// <summary>Steps over one line terminator at the cursor (CRLF counts as one) and starts a new line.</summary>
+    private void SkipLineBreak()
+    {
+        if (_text[_pos] == '\r' && _pos + 1 < _text.Length && _text[_pos + 1] == '\n')
+        {
+            _pos++;
+        }
+
+        _pos++;
+        NewLine();
+    }
+
     private void NewLine()
     {
         _line++;

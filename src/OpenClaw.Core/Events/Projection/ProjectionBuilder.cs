@@ -32,40 +32,19 @@ internal sealed class ProjectionBuilder
                 TakeEnd(stamp, s.Reason);
                 break;
             case MessageReceived m:
-                _messages.TryAdd(e.EventId, new ConversationMessage
-                {
-                    Seq = e.Seq,
-                    EventId = e.EventId,
-                    Timestamp = e.Timestamp,
-                    Role = MessageRole.User,
-                    Text = m.Text,
-                    Attachments = m.Attachments.Count == 0 ? null : m.Attachments,
-                    ChannelMessageId = m.ChannelMessageId,
-                    SenderName = m.SenderName,
-                });
+                _messages.TryAdd(e.EventId, MessageOf(
+                    e,
+                    MessageRole.User,
+                    m.Text,
+                    attachments: m.Attachments.Count == 0 ? null : m.Attachments,
+                    channelMessageId: m.ChannelMessageId,
+                    senderName: m.SenderName));
                 break;
             case AgentResponse r:
-                _messages.TryAdd(e.EventId, new ConversationMessage
-                {
-                    Seq = e.Seq,
-                    EventId = e.EventId,
-                    Timestamp = e.Timestamp,
-                    Role = MessageRole.Assistant,
-                    Text = r.Text,
-                    Model = r.Model,
-                    Usage = r.Usage,
-                });
+                _messages.TryAdd(e.EventId, MessageOf(e, MessageRole.Assistant, r.Text, model: r.Model, usage: r.Usage));
                 break;
             case MessageSent m:
-                _messages.TryAdd(e.EventId, new ConversationMessage
-                {
-                    Seq = e.Seq,
-                    EventId = e.EventId,
-                    Timestamp = e.Timestamp,
-                    Role = MessageRole.Outbound,
-                    Text = m.Text,
-                    ChannelMessageId = m.ChannelMessageId,
-                });
+                _messages.TryAdd(e.EventId, MessageOf(e, MessageRole.Outbound, m.Text, channelMessageId: m.ChannelMessageId));
                 break;
             case ToolCalled t:
                 MergeTool(new ToolCallProjection
@@ -233,4 +212,26 @@ internal sealed class ProjectionBuilder
             _state[incoming.Key] = incoming;
         }
     }
+
+    private static ConversationMessage MessageOf(
+        SessionEvent e,
+        MessageRole role,
+        string text,
+        IReadOnlyList<Attachment>? attachments = null,
+        string? channelMessageId = null,
+        string? senderName = null,
+        string? model = null,
+        TokenUsage? usage = null) => new()
+        {
+            Seq = e.Seq,
+            EventId = e.EventId,
+            Timestamp = e.Timestamp,
+            Role = role,
+            Text = text,
+            Attachments = attachments,
+            ChannelMessageId = channelMessageId,
+            SenderName = senderName,
+            Model = model,
+            Usage = usage,
+        };
 }
