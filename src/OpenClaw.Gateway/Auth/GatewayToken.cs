@@ -56,6 +56,12 @@ internal sealed partial class GatewayToken : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>
+    /// True when the token in force starts like a user access token (<c>oc1.</c>); a generated one never does (base64url
+    /// has no '.'), so the per-request check can skip hashing access tokens against it.
+    /// </summary>
+    public bool LooksLikeAccessToken { get; private set; }
+
     /// <summary>True once <see cref="EnsureAsync"/> has loaded a token.</summary>
     public bool IsLoaded => _digest is not null;
 
@@ -189,6 +195,7 @@ internal sealed partial class GatewayToken : IDisposable
     private void Set(string token, GatewayTokenSource source)
     {
         _source = source;
+        LooksLikeAccessToken = token.StartsWith(TokenFormat.Prefix, StringComparison.Ordinal);
         _digest = SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
 

@@ -159,12 +159,13 @@ internal sealed partial class TokenService : IDisposable
 
     private Principal? Authenticate(string bearer, byte[] key)
     {
-        if (_gatewayToken.Matches(bearer))
+        var accessLike = bearer.StartsWith(TokenFormat.Prefix, StringComparison.Ordinal);
+        if ((!accessLike || _gatewayToken.LooksLikeAccessToken) && _gatewayToken.Matches(bearer))
         {
             return Principal.GatewayToken;
         }
 
-        if (bearer.Length != TokenFormat.Length || !bearer.StartsWith(TokenFormat.Prefix, StringComparison.Ordinal)
+        if (!accessLike || bearer.Length != TokenFormat.Length
             || bearer[TokenFormat.Prefix.Length + TokenFormat.PayloadChars] != '.')
         {
             return null;

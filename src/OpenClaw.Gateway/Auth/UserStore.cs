@@ -517,7 +517,8 @@ internal sealed partial class UserStore : IDisposable
 
     private static AuthUser ReadUser(SqliteDataReader reader)
     {
-        _ = RoleNames.TryParse(reader.GetString(2), out var role);
+        // A role this version does not know (a hand-edited row) grants nothing.
+        var role = RoleNames.TryParse(reader.GetString(2), out var parsed) ? parsed : Role.None;
         return new AuthUser(reader.GetString(0), reader.GetString(1), role, reader.GetInt64(3) != 0, reader.GetString(4), reader.GetString(5));
     }
 

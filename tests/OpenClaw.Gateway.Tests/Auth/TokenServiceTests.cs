@@ -91,6 +91,16 @@ public sealed class TokenServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Authenticate_EnvironmentTokenShapedLikeAnAccessToken_StillActsAsAdmin()
+    {
+        _auth.SetEnvironment(GatewayToken.EnvironmentVariable, "oc1.chosen-by-the-operator");
+        _auth.Restart();
+
+        Assert.Same(Principal.GatewayToken, await _auth.Tokens.AuthenticateAsync("oc1.chosen-by-the-operator", Ct));
+        Assert.Null(await _auth.Tokens.AuthenticateAsync("oc1.chosen-by-the-operatoR", Ct));
+    }
+
+    [Fact]
     public async Task Authenticate_BeforeAnythingWasLoaded_LoadsTheGatewayTokenItself()
     {
         await _auth.GatewayToken.EnsureAsync(Ct);
