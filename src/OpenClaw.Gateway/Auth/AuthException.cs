@@ -37,6 +37,16 @@ internal sealed class AuthException : OpenClawException
     /// <summary>What kind of failure this is.</summary>
     public AuthErrorKind Kind { get; }
 
+    /// <summary>For <see cref="AuthErrorKind.RateLimited"/>: how long until a retry can succeed (<c>data.retryAfterSeconds</c>).</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
+    /// <summary>Too many failed authentications (or requests); retry after <paramref name="retryAfter"/>.</summary>
+    public static AuthException RateLimited(TimeSpan retryAfter) =>
+        new(AuthErrorKind.RateLimited, $"Too many attempts; retry in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} s.")
+        {
+            RetryAfter = retryAfter,
+        };
+
     /// <summary>The one message for a failed sign-in, whether the user is unknown, inactive or the password wrong.</summary>
     public static AuthException InvalidCredentials() =>
         new(AuthErrorKind.Unauthenticated, "Invalid username or password.");

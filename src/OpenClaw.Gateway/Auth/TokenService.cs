@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,6 +36,7 @@ internal sealed partial class TokenService : IDisposable
     public const string SigningKeyName = "gateway-signing-key";
 
     private const int RefreshTokenBytes = 32;
+    private const int MaxVerifiedTokens = 50_000;
 
     private readonly UserStore _users;
     private readonly PasswordHasher _hasher;
@@ -44,6 +46,11 @@ internal sealed partial class TokenService : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _keyLock = new(1, 1);
+
+    // Access tokens whose MAC was already verified, with what they carry: the MAC is a pure function of the token and
+    // the key (which never changes in a process), so it is checked once; expiry, family and user are checked on every
+    // call. Only MAC-valid tokens get in, and the whole cache is dropped when it reaches its bound.
+    private readonly ConcurrentDictionary<string, VerifiedAccess> _verified = new(StringComparer.Ordinal);
     private volatile byte[]? _signingKey;
     private string? _dummyHash;
 
@@ -127,7 +134,10 @@ internal sealed partial class TokenService : IDisposable
     /// <see cref="Principal.GatewayToken"/>; a user access token must carry a valid MAC, be unexpired, belong to a
     /// family that is not revoked and to an active user, whose current role it gets.
     /// </summary>
-    /// <remarks>The per-request path: after the first call it completes synchronously and allocates nothing for a cached user.</remarks>
+    /// <remarks>
+    /// The per-request path: after the first call it completes synchronously; a token seen before costs a dictionary
+    /// lookup (its MAC was verified the first time) and allocates nothing.
+    /// </remarks>
     public ValueTask<Principal?> AuthenticateAsync(string? bearer, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(bearer))
@@ -171,6 +181,18 @@ internal sealed partial class TokenService : IDisposable
             return null;
         }
 
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        if (_verified.TryGetValue(bearer, out var verified))
+        {
+            if (now >= verified.ExpiresUnix)
+            {
+                _ = _verified.TryRemove(bearer, out _);
+                return null;
+            }
+
+            return _users.ResolveAccess(verified.UserId, verified.FamilyId);
+        }
+
         var text = bearer.AsSpan(TokenFormat.Prefix.Length);
         Span<byte> payload = stackalloc byte[TokenFormat.PayloadBytes];
         Span<byte> mac = stackalloc byte[TokenFormat.MacBytes];
@@ -190,16 +212,22 @@ internal sealed partial class TokenService : IDisposable
         }
 
         var expires = BinaryPrimitives.ReadInt64BigEndian(payload[(TokenFormat.UserIdBytes + TokenFormat.FamilyIdBytes)..]);
-        if (_time.GetUtcNow().ToUnixTimeSeconds() >= expires)
+        if (now >= expires)
         {
             return null;
         }
 
-        Span<char> userId = stackalloc char[TokenFormat.UserIdBytes];
-        Span<char> familyId = stackalloc char[TokenFormat.FamilyIdChars];
-        _ = Encoding.ASCII.GetChars(payload[..TokenFormat.UserIdBytes], userId);
-        _ = Base64Url.EncodeToChars(payload.Slice(TokenFormat.UserIdBytes, TokenFormat.FamilyIdBytes), familyId);
-        return _users.ResolveAccess(userId, familyId);
+        verified = new VerifiedAccess(
+            Encoding.ASCII.GetString(payload[..TokenFormat.UserIdBytes]),
+            Base64Url.EncodeToString(payload.Slice(TokenFormat.UserIdBytes, TokenFormat.FamilyIdBytes)),
+            expires);
+        if (_verified.Count >= MaxVerifiedTokens)
+        {
+            _verified.Clear();
+        }
+
+        _verified[bearer] = verified;
+        return _users.ResolveAccess(verified.UserId, verified.FamilyId);
     }
 
     private async Task<TokenPair> IssueAsync(AuthUser user, string familyId, string refreshToken, CancellationToken cancellationToken)
@@ -275,6 +303,8 @@ internal sealed partial class TokenService : IDisposable
         hash = SHA256.HashData(bytes);
         return true;
     }
+
+    private sealed record VerifiedAccess(string UserId, string FamilyId, long ExpiresUnix);
 
     private static partial class Log
     {

@@ -105,4 +105,19 @@ public sealed class AuthFailureLimiterTests
         limiter.RecordFailure(s_client);
         Assert.False(limiter.Check(s_client, out _));
     }
+
+    [Fact]
+    public void RateLimitedError_CarriesTheWaitRoundedUpToWholeSeconds()
+    {
+        var limiter = new AuthFailureLimiter(1, _time);
+        limiter.RecordFailure(s_client);
+        _time.Advance(TimeSpan.FromSeconds(30.5));
+        Assert.False(limiter.Check(s_client, out var retryAfter));
+
+        var error = AuthException.RateLimited(retryAfter);
+
+        Assert.Equal(AuthErrorKind.RateLimited, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(29.5), error.RetryAfter);
+        Assert.Equal("Too many attempts; retry in 30 s.", error.Message);
+    }
 }
