@@ -16,6 +16,9 @@ internal sealed class ResponseBuffer
     private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
     private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
 
+    // Readable messages ('quotes' stay quotes); the body is application/json, never embedded in HTML.
+    private static readonly JsonWriterOptions s_options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
     /// <summary>The error written, when the response is an error.</summary>
@@ -54,7 +57,7 @@ internal sealed class ResponseBuffer
     private Utf8JsonWriter Start(JsonElement id)
     {
         _buffer.ResetWrittenCount();
-        var writer = new Utf8JsonWriter(_buffer);
+        var writer = new Utf8JsonWriter(_buffer, s_options);
         writer.WriteStartObject();
         writer.WriteString(s_jsonrpc, s_version);
         writer.WritePropertyName(s_id);
