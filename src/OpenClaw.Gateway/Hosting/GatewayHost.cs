@@ -13,6 +13,7 @@ using OpenClaw.Core.Events.Sqlite;
 using OpenClaw.Core.Hosting;
 using OpenClaw.Core.State;
 using Microsoft.Extensions.Hosting;
+using OpenClaw.Gateway.Events;
 using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Methods;
 using OpenClaw.Gateway.Rpc;
@@ -76,9 +77,15 @@ public static class GatewayHost
         builder.Services.AddSingleton(new AuthGate(getEnvironmentVariable ?? Environment.GetEnvironmentVariable));
         builder.Services.AddGatewayRpc();
         builder.Services.AddSingleton<IRpcMethodGroup, SystemMethods>();
+        builder.Services.AddSingleton(new ConfigLoader(paths, getEnvironmentVariable));
+        builder.Services.AddSingleton<EventHub>();
+        builder.Services.AddSingleton<IRpcMethodGroup, SessionsMethods>();
+        builder.Services.AddSingleton<IRpcMethodGroup, EventsMethods>();
+        builder.Services.AddSingleton<IRpcMethodGroup, ConfigMethods>();
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
-        builder.Services.AddSingleton<IEventStore>(_ => store);
+        // Every feature gets the notifying wrapper, so each stored event is pushed to subscribers whoever appended it.
+        builder.Services.AddSingleton<IEventStore>(sp => new NotifyingEventStore(store, sp.GetRequiredService<EventHub>()));
 
         WebApplication app;
         try
