@@ -77,6 +77,7 @@ public sealed class SessionsMethodsTests
 
         var ended = await rpc.ResultAsync("sessions.list", """{"state":"ended"}""", Ct);
         Assert.Equal([keys[0]], Keys(ended));
+        Assert.Equal("ended", ended.GetProperty("sessions")[0].GetProperty("state").GetString());
         var active = await rpc.ResultAsync("sessions.list", """{"state":"active","agentId":"default","channel":"web"}""", Ct);
         Assert.Equal(keys.Skip(1).Order(StringComparer.Ordinal), Keys(active).Order(StringComparer.Ordinal));
     }
@@ -114,6 +115,8 @@ public sealed class SessionsMethodsTests
         Assert.Equal(["first question"], Texts(then));
         Assert.Equal(firstMessageSeq, then.GetProperty("lastSeq").GetInt64());
         Assert.Equal(key, now.GetProperty("sessionKey").GetString());
+        Assert.Equal("active", now.GetProperty("state").GetString());
+        Assert.Equal("user", now.GetProperty("messages")[0].GetProperty("role").GetString());
     }
 
     [Fact]
@@ -283,6 +286,7 @@ public sealed class SessionsMethodsTests
         Assert.True(ended.GetProperty("seq").GetInt64() > 0);
         Assert.Equal(RpcErrorCodes.Conflict, again.Code);
         Assert.Equal("user left", projection.GetProperty("endedReason").GetString());
+        Assert.Equal("ended", projection.GetProperty("state").GetString());
     }
 
     [Fact]
