@@ -38,6 +38,12 @@ internal sealed partial class EventHub
 
     private const int AllMask = 0b1111;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
     private Subscriber[] _subscribers = [];
@@ -108,7 +114,8 @@ internal sealed partial class EventHub
 
     /// <summary>
     /// Pushes <c>{"jsonrpc":"2.0","method":"event","params":{"topic":…,"type":…,…fields}}</c> to the topic's subscribers;
-    /// <paramref name="writeFields"/> writes the remaining members of <c>params</c> (it runs only when someone listens).
+    /// <paramref name="writeFields"/> writes the remaining members of <c>params</c> (it runs only when someone listens,
+    /// and must not publish itself).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="topic"/> is not one of <see cref="AllTopics"/>.</exception>
     public void Publish(string topic, string type, Action<Utf8JsonWriter>? writeFields = null)
@@ -138,14 +145,18 @@ internal sealed partial class EventHub
             return;
         }
 
-        Deliver(1, Build(SessionsTopic, sessionEvent.Type, writer =>
+        Deliver(1, BuildSessionEvent(sessionEvent));
+    }
+
+    // Apart from the check above, so the closure is only allocated when someone listens.
+    private static byte[] BuildSessionEvent(SessionEvent sessionEvent) =>
+        Build(SessionsTopic, sessionEvent.Type, writer =>
         {
             writer.WriteString("sessionKey"u8, sessionEvent.SessionKey.ToString());
             writer.WriteNumber("seq"u8, sessionEvent.Seq);
             writer.WritePropertyName("event"u8);
             JsonSerializer.Serialize(writer, sessionEvent, EventJsonContext.Default.SessionEvent);
-        }));
-    }
+        });
 
     private static int CheckedMask(string topic)
     {
@@ -155,8 +166,12 @@ internal sealed partial class EventHub
 
     private static byte[] Build(string topic, string type, Action<Utf8JsonWriter>? writeFields)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread, reused: the only allocation left is the message itself.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartObject();
             writer.WriteString("jsonrpc"u8, "2.0"u8);
@@ -167,9 +182,18 @@ internal sealed partial class EventHub
             writeFields?.Invoke(writer);
             writer.WriteEndObject();
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity > 64 * 1024)
+            {
+                // Don't keep a huge event's buffer alive on the thread.
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 
     private void Deliver(int mask, ReadOnlyMemory<byte> message)

@@ -21,7 +21,14 @@ internal sealed class EventsMethods(EventHub hub) : IRpcMethodGroup
                         "events.subscribe needs a WebSocket (GET /ws): this transport cannot push notifications.");
                 }
 
-                return ValueTask.FromResult(new EventsTopicsResult(EventHub.NamesOf(hub.Subscribe(context.Connection, MaskOf(p.Topics)))));
+                var topics = hub.Subscribe(context.Connection, MaskOf(p.Topics));
+                if (context.Connection is WebSocketRpcConnection { Closed.IsCancellationRequested: true })
+                {
+                    // The socket closed while this call ran (its Closed event may already have fired): keep nothing.
+                    hub.Forget(context.Connection);
+                }
+
+                return ValueTask.FromResult(new EventsTopicsResult(EventHub.NamesOf(topics)));
             });
         table.Add("events.unsubscribe", MethodRoles.For("events.unsubscribe"), MethodsJsonContext.Default.EventsTopicsParams,
             MethodsJsonContext.Default.EventsTopicsResult, (p, context, _) =>
