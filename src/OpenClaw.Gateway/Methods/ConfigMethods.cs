@@ -119,8 +119,11 @@ internal sealed class ConfigMethods(LiveConfig live, ConfigLoader loader) : IRpc
                     new JsonObject { ["field"] = "value", ["errors"] = errors });
             }
 
-            // In force before answering: the file as it now is, loaded the way the gateway loads it.
-            var updated = await loader.LoadAsync(cancellationToken);
+            // In force before answering: the file as it now is, loaded the way the gateway loads it. The listen address
+            // is the one the gateway bound at start (command-line overrides included) until it restarts.
+            var loaded = await loader.LoadAsync(cancellationToken);
+            var running = live.Current.Gateway;
+            var updated = loaded with { Gateway = loaded.Gateway with { Bind = running.Bind, Port = running.Port } };
             live.Current = updated;
             return new ConfigSetResult(edit.Changed, Get(updated, p.Path));
         }

@@ -178,6 +178,21 @@ public sealed class ConfigMethodsTests
     }
 
     [Fact]
+    public async Task Set_GatewayPort_WrittenButTheLiveConfigKeepsTheAddressListenedOn()
+    {
+        await using var gateway = await StartAsync();
+        using var rpc = gateway.Http();
+        var listening = gateway.Service<LiveConfig>().Current.Gateway.Port;
+
+        var set = await rpc.ResultAsync("config.set", """{"path":"gateway.port","value":9123}""", Ct);
+
+        Assert.Contains("9123", await File.ReadAllTextAsync(gateway.Paths.ConfigFile, Ct), StringComparison.Ordinal);
+        Assert.Equal(listening, set.GetProperty("value").GetInt32());
+        Assert.Equal(listening, gateway.Service<LiveConfig>().Current.Gateway.Port);
+        Assert.Equal("127.0.0.1", gateway.Service<LiveConfig>().Current.Gateway.Bind);
+    }
+
+    [Fact]
     public async Task Set_MalformedPath_InvalidParamsNamingPath()
     {
         await using var gateway = await StartAsync();
