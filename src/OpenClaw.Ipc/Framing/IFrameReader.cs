@@ -14,12 +14,3 @@ public interface IFrameReader
     /// <exception cref="FramingException">The bytes break the framing, a message is over the limit, or the stream ends inside a frame.</exception>
     ValueTask<ReadOnlySequence<byte>?> ReadAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>Writes one framed message at a time to a byte stream.</summary>
-/// <remarks>Thread-safe: concurrent writes are serialised, so frames never interleave.</remarks>
-public interface IFrameWriter
-{
-    /// <summary>Frames the message body, writes it and flushes.</summary>
-    /// <exception cref="FramingException">The message cannot be framed, is over the limit, or the other side stopped reading.</exception>
-    ValueTask WriteAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
-}

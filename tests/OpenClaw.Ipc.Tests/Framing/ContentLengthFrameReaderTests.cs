@@ -96,7 +96,7 @@ public sealed class ContentLengthFrameReaderTests
         // The writer keeps the stream open: the reader must give up once the cap is passed, not wait for more.
         var pipe = new Pipe();
         var reader = MessageFraming.CreateReader(FramingKind.ContentLength, pipe.Reader);
-        await pipe.Writer.WriteAsync(new byte[MessageFraming.MaxHeaderBytes + 1].Select(_ => (byte)'a').ToArray(), TestContext.Current.CancellationToken);
+        await pipe.Writer.WriteAsync(Enumerable.Repeat((byte)'a', MessageFraming.MaxHeaderBytes + 1).ToArray(), TestContext.Current.CancellationToken);
 
         Assert.Equal(FramingError.HeaderTooLong, (await ReadFailsAsync(reader)).Error);
     }
