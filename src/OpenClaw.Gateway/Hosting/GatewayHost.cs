@@ -35,6 +35,7 @@ public static class GatewayHost
         OpenClawConfig config,
         TimeProvider? time = null,
         Func<string, string?>? getEnvironmentVariable = null,
+        Action<IServiceCollection>? configureServices = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -76,6 +77,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(new AuthGate(getEnvironmentVariable ?? Environment.GetEnvironmentVariable));
         builder.Services.AddGatewayRpc();
         builder.Services.AddSingleton<IRpcMethodGroup, SystemMethods>();
+        configureServices?.Invoke(builder.Services);
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
         builder.Services.AddSingleton<IEventStore>(_ => store);

@@ -34,7 +34,8 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public WebApplication App => _app;
 
-    public static async Task<TestGateway> StartAsync(string config = "{}", Dictionary<string, string>? environment = null)
+    public static async Task<TestGateway> StartAsync(
+        string config = "{}", Dictionary<string, string>? environment = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var dir = new TempDirectory();
         try
@@ -49,7 +50,7 @@ internal sealed class TestGateway : IAsyncDisposable
             var loaded = await new ConfigLoader(paths, name => env.GetValueOrDefault(name)).LoadAsync(TestContext.Current.CancellationToken);
             loaded = loaded with { Gateway = loaded.Gateway with { Port = 0 } }; // every test gateway takes a free port
             var app = await GatewayHost.BuildAsync(paths, loaded, getEnvironmentVariable: name => env.GetValueOrDefault(name),
-                cancellationToken: TestContext.Current.CancellationToken);
+                configureServices: services, cancellationToken: TestContext.Current.CancellationToken);
             await app.StartAsync(TestContext.Current.CancellationToken);
             return new TestGateway(dir, app, new Uri(GatewayHost.Addresses(app).First()));
         }
