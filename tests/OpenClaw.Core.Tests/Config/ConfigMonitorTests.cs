@@ -56,26 +56,27 @@ public sealed class ConfigMonitorTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_ConfigEditorSetThenReload_AppliedAtOnceAndWatcherAddsNothing()
+    public async Task ReloadAsync_AfterConfigEditorSet_AppliedAtOnceAndWatcherReloadIsNoOp()
     {
-        await using var monitor = await StartedMonitorAsync("{ agents: { default: { maxTurns: 5 } } }");
-        var changes = new List<ConfigChange>();
-        using var subscription = monitor.OnChange(c => { lock (changes) { changes.Add(c); } });
+        var clock = new FakeTimeProvider();
+        var monitor = await MonitorAsync("{ agents: { default: { maxTurns: 5 } } }", clock);
+        var changes = 0;
+        using var subscription = monitor.OnChange(_ => Interlocked.Increment(ref changes));
 
         await new ConfigEditor(_loader).SetAsync("agents.default.maxTurns", "7", Ct);
         var result = await monitor.ReloadAsync(Ct);
 
         Assert.Equal(ConfigReloadStatus.Applied, result.Status);
+        Assert.Equal(["agents.default.maxTurns"], result.ChangedKeys);
         Assert.Equal(7, monitor.Current.Agents["default"].MaxTurns);
 
-        // The watcher's own reload of the same bytes (after the debounce) is a no-op: no second change, no second log.
-        var again = await monitor.ReloadAsync(Ct);
-        Assert.Equal(ConfigReloadStatus.Unchanged, again.Status);
-        Assert.Same(result.Config, again.Config);
-        lock (changes)
-        {
-            Assert.Single(changes);
-        }
+        // The watcher sees the same write and reloads after the quiet period: the same bytes change nothing.
+        monitor.OnFileEvent();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        await monitor.DisposeAsync(); // waits for the watcher's reload
+        Assert.Equal(1, changes);
+        Assert.Single(_log.Entries, e => e.Message.StartsWith("Config reloaded", StringComparison.Ordinal));
+        Assert.Same(result.Config, monitor.Current);
     }
 
     [Fact]
@@ -228,7 +229,7 @@ public sealed class ConfigMonitorTests : IDisposable
     public async Task OnFileEvent_RapidWrites_OneReloadWithFinalContentAfterQuietPeriod()
     {
         var clock = new FakeTimeProvider();
-        await using var monitor = await MonitorAsync("{ agents: { default: { maxTurns: 1 } } }", clock);
+        await using var monitor = await MonitorAsync("{ agents: { default: { maxTurns: 1 } } }", clock, TimeSpan.FromMilliseconds(250));
         var changes = new List<ConfigChange>();
         var applied = new TaskCompletionSource<ConfigChange>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = monitor.OnChange(c =>
@@ -342,7 +343,7 @@ public sealed class ConfigMonitorTests : IDisposable
         Assert.Equal(6, result.Config.Gateway.Limits.MaxBatch);
     }
 
-    private async Task<ConfigMonitor> MonitorAsync(string? text, TimeProvider? clock = null)
+    private async Task<ConfigMonitor> MonitorAsync(string? text, TimeProvider? clock = null, TimeSpan? debounce = null)
     {
         if (text is not null)
         {
@@ -350,7 +351,7 @@ public sealed class ConfigMonitorTests : IDisposable
         }
 
         var initial = await _loader.LoadAsync(Ct);
-        return new ConfigMonitor(_loader, initial, clock, _log, new ConfigMonitorOptions { Debounce = TimeSpan.FromMilliseconds(100) });
+        return new ConfigMonitor(_loader, initial, clock, _log, new ConfigMonitorOptions { Debounce = debounce ?? TimeSpan.FromMilliseconds(100) });
     }
 
     private async Task<ConfigMonitor> StartedMonitorAsync(string? text)
