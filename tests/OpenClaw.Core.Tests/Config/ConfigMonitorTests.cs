@@ -280,14 +280,21 @@ public sealed class ConfigMonitorTests : IDisposable
         var syntax = await monitor.ReloadAsync(Ct);
         await File.WriteAllTextAsync(_paths.ConfigFile, "{ providers: { openai: { apiKey: 98765432109876 } } }", Ct); // not a string
         var type = await monitor.ReloadAsync(Ct);
+        await File.WriteAllTextAsync(_paths.ConfigFile, "{ providers: { openai: { apikey: 'sk-live-MISSPELTSECRET' } } }", Ct); // unknown key
+        var misspelt = await monitor.ReloadAsync(Ct);
+        await File.WriteAllTextAsync(_paths.ConfigFile, "{ providers: { openai: { apiKey: 'sk-live-TEMPLATESECRET${' } } }", Ct); // a broken ${
+        var template = await monitor.ReloadAsync(Ct);
 
         Assert.Equal(["providers.openai.apiKey"], applied.ChangedKeys);
         Assert.Equal(ConfigReloadStatus.Invalid, syntax.Status);
         Assert.Equal(ConfigReloadStatus.Invalid, type.Status);
+        Assert.Equal(ConfigReloadStatus.Invalid, misspelt.Status);
+        Assert.Equal(ConfigReloadStatus.Invalid, template.Status);
+        Assert.Equal(4, _log.Entries.Count(e => e.Level == LogLevel.Error));
         var everything = string.Join("\n", _log.Entries.Select(e => e.FullText))
-            + string.Join("\n", syntax.Errors.Concat(type.Errors)) + string.Join("\n", applied.ChangedKeys);
+            + string.Join("\n", syntax.Errors.Concat(type.Errors).Concat(misspelt.Errors).Concat(template.Errors)) + string.Join("\n", applied.ChangedKeys);
         Assert.Contains("providers.openai.apiKey", everything, StringComparison.Ordinal);
-        foreach (var secret in new[] { OldKey, NewKey, BrokenKey, "OLDSECRET", "NEWSECRET", "BROKENSECRET", "98765432109876" })
+        foreach (var secret in new[] { OldKey, NewKey, BrokenKey, "OLDSECRET", "NEWSECRET", "BROKENSECRET", "98765432109876", "MISSPELTSECRET", "TEMPLATESECRET" })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
