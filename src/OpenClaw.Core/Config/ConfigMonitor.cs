@@ -65,7 +65,10 @@ public sealed partial class ConfigMonitor : IAsyncDisposable, IDisposable
     public IReadOnlyList<string> PendingRestartKeys => _pendingRestart;
 
     /// <summary>Calls <paramref name="listener"/> after each applied change, on the reloading thread; dispose the result to stop.</summary>
-    /// <remarks>A listener that throws is logged and does not stop the others or undo the change.</remarks>
+    /// <remarks>
+    /// A listener that throws is logged and does not stop the others or undo the change. Listeners run while the
+    /// reload holds its lock: a listener must not wait for <see cref="ReloadAsync"/>.
+    /// </remarks>
     public IDisposable OnChange(Action<ConfigChange> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
@@ -78,7 +81,11 @@ public sealed partial class ConfigMonitor : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Starts watching the config file's directory; an edit is reloaded once the file has been quiet for <see cref="ConfigMonitorOptions.Debounce"/>.</summary>
-    /// <remarks>The directory must exist; the file need not (creating it later is an edit). Calling it again does nothing.</remarks>
+    /// <remarks>
+    /// The directory must exist; the file need not (creating it later is an edit). Calling it again does nothing. When
+    /// the system refuses a watch (e.g. the inotify limit) that is logged and edits apply only through <see cref="ReloadAsync"/>.
+    /// </remarks>
+    /// <exception cref="ConfigException">The config file's directory does not exist.</exception>
     public void Start()
     {
         lock (_sync)
@@ -90,9 +97,14 @@ public sealed partial class ConfigMonitor : IAsyncDisposable, IDisposable
             }
 
             var full = Path.GetFullPath(ConfigFile);
+            var directory = Path.GetDirectoryName(full)!;
+            if (!Directory.Exists(directory))
+            {
+                throw new ConfigException(ConfigFile, $"cannot watch {ConfigFile} for edits: {directory} does not exist; create it or set OPENCLAW_CONFIG_PATH to a file in an existing directory.");
+            }
 
             // The directory, not the file: editors and ConfigEditor replace the file by renaming a new one over it.
-            var watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
+            var watcher = new FileSystemWatcher(directory, Path.GetFileName(full))
             {
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
                 IncludeSubdirectories = false,
@@ -107,7 +119,19 @@ public sealed partial class ConfigMonitor : IAsyncDisposable, IDisposable
                 Log.WatcherError(_logger, ConfigFile, e.GetException());
                 OnFileEvent();
             };
-            watcher.EnableRaisingEvents = true;
+
+            try
+            {
+                watcher.EnableRaisingEvents = true;
+            }
+            catch (IOException ex)
+            {
+                // E.g. the inotify instance limit: the gateway still runs, and ReloadAsync (config.set) still applies edits.
+                watcher.Dispose();
+                Log.CannotWatch(_logger, ConfigFile, ex);
+                return;
+            }
+
             _watcher = watcher;
         }
 
@@ -352,6 +376,9 @@ public sealed partial class ConfigMonitor : IAsyncDisposable, IDisposable
 
         [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Watching {File} lost events; reloading it to catch up")]
         public static partial void WatcherError(ILogger logger, string file, Exception exception);
+
+        [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Cannot watch {File} for edits; they apply only through config.set or a restart")]
+        public static partial void CannotWatch(ILogger logger, string file, Exception exception);
 
         [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Reloading {File} failed; the last good config stays in force")]
         public static partial void ReloadFailed(ILogger logger, string file, Exception exception);

@@ -93,6 +93,18 @@ public sealed class ConfigMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_ConfigDirectoryMissing_ThrowsSayingWhichDirectory()
+    {
+        var missing = _dir.Combine("not-there");
+        var loader = new ConfigLoader(new StatePaths(_dir.Path, Path.Combine(missing, "openclaw.json")), _ => null);
+        await using var monitor = new ConfigMonitor(loader, await loader.LoadAsync(Ct), logger: _log);
+
+        var ex = Assert.Throws<ConfigException>(monitor.Start);
+
+        Assert.Contains(missing + " does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_InvalidEdit_LoggedWithErrorsAndLastGoodKept()
     {
         await using var monitor = await StartedMonitorAsync("{ agents: { default: { maxTokens: 100 } } }");
