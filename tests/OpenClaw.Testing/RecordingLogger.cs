@@ -7,7 +7,7 @@ namespace OpenClaw.Testing;
 /// <param name="EventId">The event id.</param>
 /// <param name="Message">The formatted message.</param>
 /// <param name="Exception">The exception, if any.</param>
-public sealed record LogEntry(LogLevel Level, EventId EventId, string Message, Exception? Exception)
+public sealed record RecordedLogEntry(LogLevel Level, EventId EventId, string Message, Exception? Exception)
 {
     /// <summary>The message and the exception text, everything a log sink could show.</summary>
     public string FullText => Exception is null ? Message : Message + Environment.NewLine + Exception;
@@ -19,11 +19,11 @@ public sealed record LogEntry(LogLevel Level, EventId EventId, string Message, E
 /// </summary>
 public sealed class RecordingLogger<T> : ILogger<T>
 {
-    private readonly List<LogEntry> _entries = [];
-    private readonly List<(Func<LogEntry, bool> Match, TaskCompletionSource<LogEntry> Seen)> _waiters = [];
+    private readonly List<RecordedLogEntry> _entries = [];
+    private readonly List<(Func<RecordedLogEntry, bool> Match, TaskCompletionSource<RecordedLogEntry> Seen)> _waiters = [];
 
     /// <summary>A snapshot of the entries so far, in order.</summary>
-    public IReadOnlyList<LogEntry> Entries
+    public IReadOnlyList<RecordedLogEntry> Entries
     {
         get
         {
@@ -35,7 +35,7 @@ public sealed class RecordingLogger<T> : ILogger<T>
     }
 
     /// <summary>Completes with the first entry (already logged or to come) that matches <paramref name="match"/>.</summary>
-    public Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match)
+    public Task<RecordedLogEntry> WaitForAsync(Func<RecordedLogEntry, bool> match)
     {
         ArgumentNullException.ThrowIfNull(match);
         lock (_entries)
@@ -46,7 +46,7 @@ public sealed class RecordingLogger<T> : ILogger<T>
                 return Task.FromResult(existing);
             }
 
-            var seen = new TaskCompletionSource<LogEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var seen = new TaskCompletionSource<RecordedLogEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((match, seen));
             return seen.Task;
         }
@@ -63,7 +63,7 @@ public sealed class RecordingLogger<T> : ILogger<T>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        var entry = new LogEntry(logLevel, eventId, formatter(state, exception), exception);
+        var entry = new RecordedLogEntry(logLevel, eventId, formatter(state, exception), exception);
         lock (_entries)
         {
             _entries.Add(entry);
