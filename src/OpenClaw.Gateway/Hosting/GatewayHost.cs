@@ -21,7 +21,7 @@ using OpenClaw.Gateway.Security;
 namespace OpenClaw.Gateway.Hosting;
 
 /// <summary>Builds and runs the gateway web application from a state directory and its validated config.</summary>
-public static class GatewayHost
+public static partial class GatewayHost
 {
     /// <summary>
     /// Opens the event store (exclusively: one gateway owns a state directory) and builds the gateway; call
@@ -71,7 +71,8 @@ public static class GatewayHost
         builder.Services.AddSingleton(time);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Gateway.Limits.ShutdownTimeoutSeconds));
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
-        builder.Services.AddSingleton(new LiveConfig(config));
+        builder.Services.AddConfigReload(getEnvironmentVariable: getEnvironmentVariable);
+        builder.Services.AddSingleton(sp => new LiveConfig(sp.GetRequiredService<ConfigMonitor>(), config));
         builder.Services.AddSingleton<GatewayClock>();
         builder.Services.AddSingleton<GatewayReadiness>();
         builder.Services.AddSingleton(new AuthGate(getEnvironmentVariable ?? Environment.GetEnvironmentVariable));
@@ -113,7 +114,22 @@ public static class GatewayHost
         app.MapJsonRpc();
         var readiness = app.Services.GetRequiredService<GatewayReadiness>();
         app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
+        StartWatchingConfig(app);
         return app;
+    }
+
+    // Edits of the config file apply live. Without a watch (its folder does not exist, or the system refuses one) the
+    // gateway still runs; config.set applies its own writes either way.
+    private static void StartWatchingConfig(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<ConfigMonitor>().Start();
+        }
+        catch (OpenClawException ex)
+        {
+            LogNoConfigWatch(app.Logger, ex.Message);
+        }
     }
 
     // "localhost" is accepted by validation and means loopback: listen on 127.0.0.1, as users expect.
@@ -136,4 +152,7 @@ public static class GatewayHost
         ArgumentNullException.ThrowIfNull(app);
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Config edits will not apply live: {Reason}")]
+    private static partial void LogNoConfigWatch(ILogger logger, string reason);
 }
