@@ -48,7 +48,7 @@ public static partial class GatewayHost
         builder.Logging.ClearProviders();
         if (config.Logging.Format == LogFormat.Json)
         {
-            builder.Logging.AddJsonConsole();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         else
         {
