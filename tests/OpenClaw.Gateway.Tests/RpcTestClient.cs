@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using OpenClaw.Gateway.Tests.Rpc;
 using OpenClaw.Testing;
 
 namespace OpenClaw.Gateway.Tests;
@@ -257,4 +258,19 @@ public sealed class WebSocketRpcTestClient : RpcTestClient, IAsyncDisposable
         _socket.Dispose();
         _stop.Dispose();
     }
+}
+
+/// <summary>RPC test clients for a running <see cref="TestGateway"/> (tests/…/Rpc/TestGateway.cs), authenticated with its gateway token.</summary>
+internal static class TestGatewayRpcExtensions
+{
+    /// <summary>An HTTP client for <c>POST /rpc</c> with the gateway token, or none when <paramref name="token"/> is null.</summary>
+    public static HttpRpcTestClient Rpc(this TestGateway gateway, string? token = TestGateway.Token) => new(gateway.Address, token);
+
+    /// <summary>A WebSocket client on <c>/ws</c> with the gateway token as a bearer header.</summary>
+    public static Task<WebSocketRpcTestClient> RpcSocketAsync(this TestGateway gateway, CancellationToken cancellationToken) =>
+        WebSocketRpcTestClient.ConnectAsync(gateway.Address, TestGateway.Token, cancellationToken);
+
+    /// <summary>A service of the running gateway.</summary>
+    public static T Service<T>(this TestGateway gateway)
+        where T : notnull => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(gateway.App.Services);
 }

@@ -13,7 +13,7 @@ namespace OpenClaw.Gateway.Methods;
 /// <remarks>
 /// Every secret-bearing field is shown as <c>"***"</c>, whatever its form (literal, <c>${ENV}</c>, <c>cred:NAME</c>).
 /// <c>config.set</c> edits the file through <see cref="ConfigEditor"/> (comments kept, validated before writing) and
-/// then replaces <see cref="LiveConfig.Current"/> with the file as loaded, so the change is in force when it answers.
+/// then has <see cref="LiveConfig"/> reload it at once, so the change is in force when it answers.
 /// </remarks>
 internal sealed class ConfigMethods(LiveConfig live, ConfigLoader loader) : IRpcMethodGroup, IDisposable
 {
@@ -119,12 +119,18 @@ internal sealed class ConfigMethods(LiveConfig live, ConfigLoader loader) : IRpc
                     new JsonObject { ["field"] = "value", ["errors"] = errors });
             }
 
-            // In force before answering: the file as it now is, loaded the way the gateway loads it. The listen address
-            // is the one the gateway bound at start (command-line overrides included) until it restarts.
-            var loaded = await loader.LoadAsync(cancellationToken);
-            var running = live.Current.Gateway;
-            var updated = loaded with { Gateway = loaded.Gateway with { Bind = running.Bind, Port = running.Port } };
-            live.Current = updated;
+            // In force before answering: the monitor applies the file now rather than after the watcher's debounce
+            // (the watcher then finds nothing new). The listen address stays the one the gateway bound (LiveConfig).
+            var reload = await live.ReloadAsync(cancellationToken);
+            if (reload.Status is ConfigReloadStatus.Invalid or ConfigReloadStatus.Missing)
+            {
+                // Someone changed or removed the file between our write and the reload; the last good config stays.
+                throw RpcException.Conflict(
+                    "The config file changed under this edit and is not valid now; the previous config stays in force. " +
+                    (reload.Problem ?? (reload.Errors.Count > 0 ? reload.Errors[0].ToString() : "")));
+            }
+
+            var updated = live.Current;
             return new ConfigSetResult(edit.Changed, Get(updated, p.Path));
         }
         finally

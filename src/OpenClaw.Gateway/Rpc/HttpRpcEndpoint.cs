@@ -16,12 +16,11 @@ namespace OpenClaw.Gateway.Rpc;
 /// </summary>
 internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, OriginPolicy origins, LiveConfig config)
 {
-    private static long s_connections;
-
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var response = context.Response;
+        response.Headers["X-Request-Id"] = context.TraceIdentifier;
         if (!origins.IsHostAllowed(request) || !origins.IsAllowed(request, out var origin))
         {
             await WriteErrorAsync(response, StatusCodes.Status403Forbidden,
@@ -80,7 +79,8 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
             principal = authenticated;
         }
 
-        var id = "h" + Interlocked.Increment(ref s_connections).ToString("x", CultureInfo.InvariantCulture);
+        // The host's request id (in the log scope of every line of this request) names the call in the dispatcher's lines too.
+        var id = context.TraceIdentifier;
         var reply = await dispatcher.DispatchAsync(body.Value, new RpcConnection("http", id, address, principal), context.RequestAborted);
         if (!reply.HasBody)
         {

@@ -28,7 +28,10 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
     private readonly SemaphoreSlim _inFlight;
 #pragma warning restore CA2213
     private readonly CancellationTokenSource _closed = new();
+    private readonly int _maxConcurrentRequests;
+    private ITimer? _closeDeadline;
     private int _closing;
+    private int _draining;
 
     public WebSocketRpcConnection(
         WebSocket socket, string id, IPAddress? remoteAddress, Principal? principal, RpcDispatcher dispatcher,
@@ -46,6 +49,7 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
             FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite fails instead, and the client is dropped
         });
         _inFlight = new SemaphoreSlim(maxConcurrentRequests, maxConcurrentRequests);
+        _maxConcurrentRequests = maxConcurrentRequests;
     }
 
     /// <summary>Cancelled when the connection is closing.</summary>
@@ -74,15 +78,18 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
     }
 
     /// <summary>Runs the connection until it closes.</summary>
+    /// <remarks>
+    /// When the gateway stops, the socket stops taking requests, lets the ones in flight finish (the host bounds how
+    /// long), then closes with 1001. A pending receive is never cancelled: that would abort the socket without a close.
+    /// </remarks>
     public async Task RunAsync(int maxMessageBytes, TimeSpan connectTimeout, CancellationToken stopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
         var sending = SendLoopAsync();
         using var connectDeadline = Principal is null ? _time.CreateTimer(_ => CloseIfAnonymous(), null, connectTimeout, Timeout.InfiniteTimeSpan) : null;
-        using var stopRegistration = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "the gateway is stopping"));
+        using var stopRegistration = stopping.Register(() => _ = DrainThenCloseAsync());
         try
         {
-            await ReceiveLoopAsync(maxMessageBytes, linked.Token);
+            await ReceiveLoopAsync(maxMessageBytes, _closed.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -95,7 +102,7 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
             _outbox.Writer.TryComplete();
             try
             {
-                await sending.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+                await sending.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None);
             }
             catch (TimeoutException)
             {
@@ -104,6 +111,29 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
 
             await _closed.CancelAsync();
         }
+    }
+
+    private async Task DrainThenCloseAsync()
+    {
+        Volatile.Write(ref _draining, 1);
+        try
+        {
+            // Holding every permit means no request is running.
+            for (var i = 0; i < _maxConcurrentRequests; i++)
+            {
+                await _inFlight.WaitAsync(_closed.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the socket is gone already
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        Close(WebSocketCloseStatus.EndpointUnavailable, "the gateway is stopping");
     }
 
     private async Task ReceiveLoopAsync(int maxMessageBytes, CancellationToken cancellationToken)
@@ -151,6 +181,11 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
                 {
                     Close(WebSocketCloseStatus.InvalidMessageType, "send JSON-RPC as text frames");
                     return;
+                }
+
+                if (Volatile.Read(ref _draining) != 0)
+                {
+                    continue; // stopping: requests that arrive now are not started (the close follows)
                 }
 
                 await _inFlight.WaitAsync(cancellationToken);
@@ -238,6 +273,9 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
         }
 
         _outbox.Writer.TryComplete();
+
+        // The peer has a few seconds to answer the close frame; then the socket is dropped.
+        _closeDeadline = _time.CreateTimer(_ => Abort(), null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
     }
 
     private void CloseIfAnonymous()
@@ -266,7 +304,11 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
 
     // The semaphore is left to the GC: dispatches still finishing release it after the socket is gone, and a
     // SemaphoreSlim whose wait handle was never used holds nothing to free.
-    public void Dispose() => _closed.Dispose();
+    public void Dispose()
+    {
+        _closeDeadline?.Dispose();
+        _closed.Dispose();
+    }
 
     private readonly record struct Outgoing(ReadOnlyMemory<byte> Message, WebSocketCloseStatus? CloseStatus, string? Reason);
 

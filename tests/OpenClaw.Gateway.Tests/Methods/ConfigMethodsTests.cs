@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using OpenClaw.Gateway.Hosting;
+using OpenClaw.Gateway.Tests.Rpc;
 using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Tests.Methods;
@@ -27,13 +28,13 @@ public sealed class ConfigMethodsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<TestGateway> StartAsync() =>
-        TestGateway.StartAsync(ConfigWithSecrets, new Dictionary<string, string> { ["ANTHROPIC_KEY"] = EnvKey }, Ct);
+        TestGateway.StartAsync(ConfigWithSecrets, new Dictionary<string, string> { ["ANTHROPIC_KEY"] = EnvKey });
 
     [Fact]
     public async Task Get_WholeConfig_EverySecretMaskedWhateverItsForm()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
 
         var value = (await rpc.ResultAsync("config.get", null, Ct)).GetProperty("value");
 
@@ -51,7 +52,7 @@ public sealed class ConfigMethodsTests
     public async Task Get_Path_ReturnsTheEffectiveValueThere()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
 
         var maxBatch = await rpc.ResultAsync("config.get", """{"path":"gateway.limits.maxBatch"}""", Ct);
         var secret = await rpc.ResultAsync("config.get", """{"path":"providers.openai.apiKey"}""", Ct);
@@ -66,7 +67,7 @@ public sealed class ConfigMethodsTests
     public async Task Get_UnknownOrMalformedPath_NotFoundOrInvalidParams()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
 
         var unknown = await rpc.ErrorAsync("config.get", """{"path":"gateway.nothing"}""", Ct);
         var malformed = await rpc.ErrorAsync("config.get", """{"path":"gateway..port"}""", Ct);
@@ -80,7 +81,7 @@ public sealed class ConfigMethodsTests
     public async Task Validate_GoodAndBadConfigs_ReportsEachErrorWithItsPath()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
         var before = await File.ReadAllBytesAsync(gateway.Paths.ConfigFile, Ct);
 
         var good = await rpc.ResultAsync("config.validate", """{"config":{"gateway":{"port":9000}}}""", Ct);
@@ -104,7 +105,7 @@ public sealed class ConfigMethodsTests
     public async Task Set_InvalidValue_NothingWrittenAndErrorsListed()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
         var before = await File.ReadAllBytesAsync(gateway.Paths.ConfigFile, Ct);
         var live = gateway.Service<LiveConfig>().Current;
 
@@ -122,7 +123,7 @@ public sealed class ConfigMethodsTests
     public async Task Set_ValidValue_WrittenKeepingCommentsAndInForceWhenItAnswers()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
 
         var set = await rpc.ResultAsync("config.set", """{"path":"gateway.limits.maxBatch","value":1}""", Ct);
         var got = await rpc.ResultAsync("config.get", """{"path":"gateway.limits.maxBatch"}""", Ct);
@@ -135,7 +136,7 @@ public sealed class ConfigMethodsTests
         Assert.Contains("maxBatch", file, StringComparison.Ordinal);
 
         // In force: a batch of two is now over the limit.
-        using var http = new HttpClient { BaseAddress = gateway.BaseAddress };
+        using var http = new HttpClient { BaseAddress = gateway.Address };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/rpc", UriKind.Relative))
         {
             Content = new StringContent("""[{"jsonrpc":"2.0","id":1,"method":"system.version"},{"jsonrpc":"2.0","id":2,"method":"system.version"}]""",
@@ -151,7 +152,7 @@ public sealed class ConfigMethodsTests
     public async Task Set_LiteralSecret_RefusedAndNeverEchoed()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
         var before = await File.ReadAllBytesAsync(gateway.Paths.ConfigFile, Ct);
 
         var direct = await rpc.ErrorAsync("config.set", """{"path":"providers.openai.apiKey","value":"sk-new-literal-999"}""", Ct);
@@ -167,7 +168,7 @@ public sealed class ConfigMethodsTests
     public async Task Set_SecretReference_AcceptedAndShownMasked()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
 
         var set = await rpc.ResultAsync("config.set", """{"path":"providers.openai.apiKey","value":"cred:openai-work"}""", Ct);
 
@@ -181,7 +182,7 @@ public sealed class ConfigMethodsTests
     public async Task Set_GatewayPort_WrittenButTheLiveConfigKeepsTheAddressListenedOn()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
         var listening = gateway.Service<LiveConfig>().Current.Gateway.Port;
 
         var set = await rpc.ResultAsync("config.set", """{"path":"gateway.port","value":9123}""", Ct);
@@ -196,7 +197,7 @@ public sealed class ConfigMethodsTests
     public async Task Set_MalformedPath_InvalidParamsNamingPath()
     {
         await using var gateway = await StartAsync();
-        using var rpc = gateway.Http();
+        using var rpc = gateway.Rpc();
 
         var error = await rpc.ErrorAsync("config.set", """{"path":"gateway[","value":1}""", Ct);
 

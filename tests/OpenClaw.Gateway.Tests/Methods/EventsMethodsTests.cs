@@ -3,6 +3,7 @@ using OpenClaw.Core.Events;
 using OpenClaw.Core.Identifiers;
 using OpenClaw.Gateway.Events;
 using OpenClaw.Gateway.Rpc;
+using OpenClaw.Gateway.Tests.Rpc;
 using OpenClaw.Ipc.Dispatch;
 using OpenClaw.Testing;
 
@@ -15,9 +16,9 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Subscribe_SessionChangesByAnotherClient_ArePushedInOrderWithTheFullEvent()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        await using var socket = await gateway.WebSocketAsync(Ct);
-        using var http = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        await using var socket = await gateway.RpcSocketAsync(Ct);
+        using var http = gateway.Rpc();
 
         var subscribed = await socket.ResultAsync("events.subscribe", """{"topics":["sessions"]}""", Ct);
         var key = (await http.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString();
@@ -45,9 +46,9 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Subscribe_EventAppendedStraightToTheStore_IsPushedToo()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        await using var socket = await gateway.WebSocketAsync(Ct);
-        using var http = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        await using var socket = await gateway.RpcSocketAsync(Ct);
+        using var http = gateway.Rpc();
         var key = (await http.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString()!;
         await socket.ResultAsync("events.subscribe", null, Ct);
 
@@ -61,9 +62,9 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Subscribe_ForkedSession_PushesTheForksEvents()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        await using var socket = await gateway.WebSocketAsync(Ct);
-        using var http = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        await using var socket = await gateway.RpcSocketAsync(Ct);
+        using var http = gateway.Rpc();
         var key = (await http.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString()!;
         var stored = await gateway.Service<IEventStore>().AppendAsync(new MessageReceived { SessionKey = SessionKey.Parse(key), Text = "x" }, Ct);
         await socket.ResultAsync("events.subscribe", """{"topics":["sessions"]}""", Ct);
@@ -81,9 +82,9 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Unsubscribe_StopsThePushes()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        await using var socket = await gateway.WebSocketAsync(Ct);
-        using var http = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        await using var socket = await gateway.RpcSocketAsync(Ct);
+        using var http = gateway.Rpc();
         await socket.ResultAsync("events.subscribe", null, Ct);
 
         var remaining = await socket.ResultAsync("events.unsubscribe", """{"topics":["sessions"]}""", Ct);
@@ -101,11 +102,11 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Subscribe_SocketCloses_SubscriptionIsDropped()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
+        await using var gateway = await TestGateway.StartAsync();
         var hub = gateway.Service<EventHub>();
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Service<ConnectionRegistry>().Closed += _ => closed.TrySetResult(); // runs after the hub's own handler
-        await using var socket = await gateway.WebSocketAsync(Ct);
+        await using var socket = await gateway.RpcSocketAsync(Ct);
         await socket.ResultAsync("events.subscribe", null, Ct);
         Assert.Equal(1, hub.SubscriberCount);
 
@@ -119,8 +120,8 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Subscribe_UnknownTopic_InvalidParamsNamingTopics()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        await using var socket = await gateway.WebSocketAsync(Ct);
+        await using var gateway = await TestGateway.StartAsync();
+        await using var socket = await gateway.RpcSocketAsync(Ct);
 
         var error = await socket.ErrorAsync("events.subscribe", """{"topics":["sessions","weather"]}""", Ct);
 
@@ -133,8 +134,8 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Subscribe_OverHttp_RefusedSayingItNeedsTheWebSocket()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var http = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var http = gateway.Rpc();
 
         var error = await http.ErrorAsync("events.subscribe", null, Ct);
 
@@ -145,9 +146,9 @@ public sealed class EventsMethodsTests
     [Fact]
     public async Task Publish_OtherTopic_ReachesOnlyItsSubscribers()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        await using var chat = await gateway.WebSocketAsync(Ct);
-        await using var sessions = await gateway.WebSocketAsync(Ct);
+        await using var gateway = await TestGateway.StartAsync();
+        await using var chat = await gateway.RpcSocketAsync(Ct);
+        await using var sessions = await gateway.RpcSocketAsync(Ct);
         await chat.ResultAsync("events.subscribe", """{"topics":["chat"]}""", Ct);
         await sessions.ResultAsync("events.subscribe", """{"topics":["sessions"]}""", Ct);
 

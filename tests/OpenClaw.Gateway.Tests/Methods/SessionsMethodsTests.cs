@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpenClaw.Core.Events;
 using OpenClaw.Core.Identifiers;
+using OpenClaw.Gateway.Tests.Rpc;
 using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Tests.Methods;
@@ -12,8 +13,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Create_NoParams_StartsADefaultAgentWebSessionThatIsStoredBeforeTheAnswer()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var key = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString()!;
 
@@ -26,8 +27,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Create_GivenIds_UsesThem()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var key = (await rpc.ResultAsync("sessions.create", """{"agentId":"default","channel":"telegram","peerId":"alice"}""", Ct))
             .GetProperty("sessionKey").GetString()!;
@@ -44,8 +45,8 @@ public sealed class SessionsMethodsTests
     [InlineData("""{"agent":"default"}""", "agent")]
     public async Task Create_BadParams_InvalidParamsNamingTheField(string paramsJson, string field)
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var error = await rpc.ErrorAsync("sessions.create", paramsJson, Ct);
 
@@ -57,8 +58,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task List_PagesWithCursorAndFiltersByState()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var keys = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -90,8 +91,8 @@ public sealed class SessionsMethodsTests
     [InlineData("""{"agentId":"a/b"}""", "agentId")]
     public async Task List_BadParams_InvalidParamsNamingTheField(string paramsJson, string field)
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var error = await rpc.ErrorAsync("sessions.list", paramsJson, Ct);
 
@@ -102,8 +103,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Get_AtSeq_ShowsTheSessionAsItWasThen()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var key = await CreateWithMessagesAsync(gateway, rpc, "first question", "second question");
         var events = (await rpc.ResultAsync("sessions.events", $$"""{"sessionKey":"{{key}}"}""", Ct)).GetProperty("events");
         var firstMessageSeq = events[1].GetProperty("seq").GetInt64();
@@ -122,8 +123,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Get_UnknownOrMalformedKey_NotFoundOrInvalidParams()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var missing = await rpc.ErrorAsync("sessions.get", """{"sessionKey":"agent:default:web:alice:nope"}""", Ct);
         var malformed = await rpc.ErrorAsync("sessions.get", """{"sessionKey":"not a key"}""", Ct);
@@ -138,8 +139,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Get_AtSeqBeforeTheSessionStarted_InvalidParamsNamingAtSeq()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         await rpc.ResultAsync("sessions.create", "{}", Ct);
         var later = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString();
 
@@ -152,8 +153,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Events_AfterSeqAndLimit_ReturnsThatSliceInOrder()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var key = await CreateWithMessagesAsync(gateway, rpc, "a", "b", "c");
         var all = (await rpc.ResultAsync("sessions.events", $$"""{"sessionKey":"{{key}}"}""", Ct)).GetProperty("events");
         var seqs = all.EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).ToList();
@@ -175,8 +176,8 @@ public sealed class SessionsMethodsTests
     [InlineData("""{"afterSeq":-1}""", "afterSeq")]
     public async Task Events_BadParams_InvalidParamsNamingTheField(string extra, string field)
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var key = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString();
 
         var error = await rpc.ErrorAsync("sessions.events", $$"""{"sessionKey":"{{key}}",{{extra[1..]}}""", Ct);
@@ -188,8 +189,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Events_UnknownSession_NotFound()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var error = await rpc.ErrorAsync("sessions.events", """{"sessionKey":"agent:default:web:alice:nope"}""", Ct);
 
@@ -199,8 +200,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Search_FindsTheSessionWithTheWordAndRefusesAnEmptyQuery()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var banana = await CreateWithMessagesAsync(gateway, rpc, "I like banana bread");
         await CreateWithMessagesAsync(gateway, rpc, "something else entirely");
 
@@ -218,8 +219,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Stats_CountsSessionsByStateAndMessages()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var key = await CreateWithMessagesAsync(gateway, rpc, "one", "two");
         await rpc.ResultAsync("sessions.create", "{}", Ct);
         await rpc.ResultAsync("sessions.end", $$"""{"sessionKey":"{{key}}","reason":"done"}""", Ct);
@@ -235,8 +236,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Fork_AtSeq_NewActiveSessionHoldingThatPrefix()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var key = await CreateWithMessagesAsync(gateway, rpc, "keep me", "drop me");
         var events = (await rpc.ResultAsync("sessions.events", $$"""{"sessionKey":"{{key}}"}""", Ct)).GetProperty("events");
         var atSeq = events[1].GetProperty("seq").GetInt64();
@@ -255,8 +256,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Fork_UnknownSessionOrBadSeq_NotFoundOrInvalidParams()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         await rpc.ResultAsync("sessions.create", "{}", Ct);
         var later = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString();
 
@@ -274,8 +275,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task End_Twice_SecondIsAConflict()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
         var key = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString();
 
         var ended = await rpc.ResultAsync("sessions.end", $$"""{"sessionKey":"{{key}}","reason":"user left"}""", Ct);
@@ -292,8 +293,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task End_UnknownSession_NotFound()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http();
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
 
         var error = await rpc.ErrorAsync("sessions.end", """{"sessionKey":"agent:default:web:alice:nope"}""", Ct);
 
@@ -303,8 +304,8 @@ public sealed class SessionsMethodsTests
     [Fact]
     public async Task Create_WithoutCredential_Unauthenticated()
     {
-        await using var gateway = await TestGateway.StartAsync(cancellationToken: Ct);
-        using var rpc = gateway.Http(token: "");
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc(token: null);
 
         var error = await rpc.ErrorAsync("sessions.create", "{}", Ct);
 
