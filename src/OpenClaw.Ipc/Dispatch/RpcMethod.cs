@@ -34,7 +34,10 @@ internal sealed class RpcMethod<TParams, TResult> : RpcMethod
         {
             _fields = paramsType.Properties.Where(p => p.Set is not null || p.IsRequired || p.AssociatedParameter is not null)
                 .ToDictionary(p => p.Name, StringComparer.Ordinal);
-            _required = [.. _fields.Values.Where(p => p.IsRequired || p.AssociatedParameter is { IsNullable: false, HasDefaultValue: false })];
+            // A non-nullable constructor parameter without a default is required; an init-only property is one only
+            // when marked `required` (source generation also lists plain init-only properties as parameters).
+            _required = [.. _fields.Values.Where(p => p.IsRequired
+                || p.AssociatedParameter is { IsNullable: false, HasDefaultValue: false, IsMemberInitializer: false })];
         }
         else
         {
