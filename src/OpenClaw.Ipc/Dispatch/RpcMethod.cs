@@ -87,7 +87,10 @@ internal sealed class RpcMethod<TParams, TResult> : RpcMethod
         catch (JsonException ex)
         {
             var field = FieldOf(ex.Path);
-            var expected = field is not null && _fields!.TryGetValue(field, out var property) ? Expected(property.PropertyType) : null;
+
+            // "must be an array" is only true of the field itself, not of a bad element inside it ("$.tags[1]").
+            var whole = ex.Path == "$." + field || ex.Path == "$['" + field + "']";
+            var expected = whole && _fields!.TryGetValue(field!, out var property) ? Expected(property.PropertyType) : null;
             throw field is null
                 ? RpcException.InvalidParams("Invalid params: they do not match what the method takes.")
                 : RpcException.InvalidParams(
