@@ -324,7 +324,9 @@ public sealed partial class RpcDispatcher
         return new RpcReply(buffer.Written, error);
     }
 
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+    // Never cuts a surrogate pair in half (the half would be written as U+FFFD).
+    private static string Shorten(string text) =>
+        text.Length <= 64 ? text : text[..(char.IsHighSurrogate(text[63]) ? 63 : 64)] + "…";
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Handler of {Method} failed (request {RequestId})")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string method, string requestId);

@@ -138,7 +138,9 @@ internal sealed class RpcMethod<TParams, TResult> : RpcMethod
         return Shorten((end < 0 ? rest : rest[..end]).ToString());
     }
 
-    private static string Shorten(string name) => name.Length <= 64 ? name : name[..64] + "…";
+    // Never cuts a surrogate pair in half (the half would be written as U+FFFD).
+    private static string Shorten(string name) =>
+        name.Length <= 64 ? name : name[..(char.IsHighSurrogate(name[63]) ? 63 : 64)] + "…";
 
     private static string? Expected(Type type)
     {
