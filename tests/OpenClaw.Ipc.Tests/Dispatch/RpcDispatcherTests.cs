@@ -298,6 +298,22 @@ public sealed class RpcDispatcherTests
         Assert.True(message.Length < 200, message);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc": "2.0", "method": "NAME", "id": 1}""", RpcErrorCodes.MethodNotFound)]
+    [InlineData("""{"jsonrpc": "2.0", "method": "echo", "id": 1, "NAME": 0}""", RpcErrorCodes.InvalidRequest)]
+    [InlineData("""{"jsonrpc": "2.0", "method": "echo", "params": {"text": "a", "NAME": 0}, "id": 1}""", RpcErrorCodes.InvalidParams)]
+    public async Task Dispatch_LongNameShortenedInsideASurrogatePair_IsStillAValidErrorNamingIt(string template, int code)
+    {
+        // 63 ASCII characters then an emoji: cutting at 64 UTF-16 units would split the emoji's surrogate pair.
+        var name = new string('n', 63) + "\ud83d\ude00" + new string('n', 10);
+
+        var response = RpcAssert.Single(await _harness.SendAsync(template.Replace("NAME", name, StringComparison.Ordinal)));
+
+        var message = RpcAssert.Message(RpcAssert.Error(response, "1", code));
+        Assert.Contains(new string('n', 63), message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uFFFD', message);
+    }
+
     [Fact]
     public async Task Dispatch_Success_HasNoSingleErrorAndTheErrorCaseCarriesTheError()
     {
