@@ -263,7 +263,7 @@ public sealed partial class RpcDispatcher
             isNotification = true;
         }
 
-        if (!request.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
+        if (!request.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String || !IsVersion2(version))
         {
             return Invalid("jsonrpc must be exactly \"2.0\".");
         }
@@ -292,6 +292,18 @@ public sealed partial class RpcDispatcher
         }
 
         return TryReadString(methodValue, out method) ? null : Invalid("method is not a valid string (it has an unpaired surrogate escape).");
+    }
+
+    private static bool IsVersion2(JsonElement version)
+    {
+        try
+        {
+            return version.ValueEquals("2.0"u8);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // an unpaired surrogate escape, which cannot be compared
+        }
     }
 
     // A string with an unpaired surrogate escape ("\ud800") is valid JSON but can be neither read nor written back.
