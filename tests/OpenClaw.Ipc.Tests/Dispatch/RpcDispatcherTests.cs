@@ -260,6 +260,23 @@ public sealed class RpcDispatcherTests
     }
 
     [Fact]
+    public async Task Dispatch_JsonrpcWithAnUnpairedSurrogate_IsInvalidRequestEchoingTheId()
+    {
+        var response = RpcAssert.Single(await _harness.SendAsync("""{"jsonrpc": "2.0\ud800", "method": "echo", "params": {"text": "a"}, "id": 1}"""));
+
+        RpcAssert.Error(response, "1", RpcErrorCodes.InvalidRequest);
+        Assert.Empty(_harness.Calls);
+    }
+
+    [Fact]
+    public async Task Dispatch_JsonrpcWrittenWithEscapes_IsStill20()
+    {
+        var response = RpcAssert.Single(await _harness.SendAsync("""{"jsonrpc": "2\u002e0", "method": "echo", "params": {"text": "a"}, "id": 1}"""));
+
+        RpcAssert.Result(response, "1", "\"a\"");
+    }
+
+    [Fact]
     public async Task Dispatch_IdWithAnUnpairedSurrogate_IsInvalidRequestWithNullId()
     {
         var response = RpcAssert.Single(await _harness.SendAsync("""{"jsonrpc": "2.0", "method": "echo", "params": {"text": "a"}, "id": "a\udc00"}"""));
