@@ -131,7 +131,9 @@ internal static class PeerHandshake
                 throw new BenchException($"the peer gateway exited before it was ready (last attempt: {last})");
             }
 
-            using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var remaining = deadline - DateTime.UtcNow;
+            remaining = remaining < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : remaining;
+            using var attempt = new CancellationTokenSource(remaining < TimeSpan.FromSeconds(10) ? remaining : TimeSpan.FromSeconds(10));
             using var socket = new ClientWebSocket();
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
             var pause = TimeSpan.FromMilliseconds(2);
@@ -165,7 +167,11 @@ internal static class PeerHandshake
             {
                 throw new BenchException($"the peer at {uri} refused the connect: {ex.Message}");
             }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException or JsonException)
+            catch (OperationCanceledException)
+            {
+                last = "connected, but no handshake within the time left";
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or JsonException)
             {
                 last = ex.GetBaseException().Message;
             }
