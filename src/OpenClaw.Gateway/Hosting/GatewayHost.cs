@@ -12,7 +12,11 @@ using OpenClaw.Core.Events;
 using OpenClaw.Core.Events.Sqlite;
 using OpenClaw.Core.Hosting;
 using OpenClaw.Core.State;
+using Microsoft.Extensions.Hosting;
 using OpenClaw.Gateway.Health;
+using OpenClaw.Gateway.Methods;
+using OpenClaw.Gateway.Rpc;
+using OpenClaw.Gateway.Security;
 
 namespace OpenClaw.Gateway.Hosting;
 
@@ -47,7 +51,11 @@ public static class GatewayHost
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = true; // the hosting scope carries the request id of each HTTP request
+            });
         }
 
         builder.Logging.SetMinimumLevel(config.Logging.Level);
@@ -60,7 +68,14 @@ public static class GatewayHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.UseKestrel(k => k.Listen(address, config.Gateway.Port));
         builder.Services.AddSingleton(time);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Gateway.Limits.ShutdownTimeoutSeconds));
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
+        builder.Services.AddSingleton(new LiveConfig(config));
+        builder.Services.AddSingleton<GatewayClock>();
+        builder.Services.AddSingleton<GatewayReadiness>();
+        builder.Services.AddSingleton(new AuthGate(getEnvironmentVariable ?? Environment.GetEnvironmentVariable));
+        builder.Services.AddGatewayRpc();
+        builder.Services.AddSingleton<IRpcMethodGroup, SystemMethods>();
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
         builder.Services.AddSingleton<IEventStore>(_ => store);
@@ -90,7 +105,12 @@ public static class GatewayHost
             throw;
         }
 
-        app.MapHealth(time);
+        app.UseWebSockets();
+        app.MapHealth(app.Services.GetRequiredService<GatewayClock>());
+        app.MapStatus();
+        app.MapJsonRpc();
+        var readiness = app.Services.GetRequiredService<GatewayReadiness>();
+        app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
         return app;
     }
 
