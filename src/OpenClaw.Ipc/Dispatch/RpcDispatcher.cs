@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenClaw.Core;
@@ -41,6 +42,13 @@ public sealed partial class RpcDispatcher
     public async ValueTask<RpcReply> DispatchAsync(ReadOnlyMemory<byte> message, RpcConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
+
+        // JSON is UTF-8 (RFC 8259); the parser lets bad bytes inside strings through, and they cannot be read back.
+        if (!Utf8.IsValid(message.Span))
+        {
+            return Single(s_nullId, new RpcError(RpcErrorCodes.ParseError, "Parse error: the message is not valid UTF-8."));
+        }
+
         JsonDocument document;
         try
         {
@@ -53,6 +61,11 @@ public sealed partial class RpcDispatcher
         catch (JsonException ex)
         {
             return Single(s_nullId, ParseError(ex));
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check throws this for a member name with an unpaired surrogate escape ("\ud800").
+            return Single(s_nullId, new RpcError(RpcErrorCodes.ParseError, "Parse error: a member name is not valid Unicode."));
         }
 
         using (document)
@@ -238,6 +251,11 @@ public sealed partial class RpcDispatcher
                 return Invalid("id must be a string, a number or null.");
             }
 
+            if (idValue.ValueKind == JsonValueKind.String && !TryReadString(idValue, out _))
+            {
+                return Invalid("id is not a valid string (it has an unpaired surrogate escape).");
+            }
+
             id = idValue;
         }
         else
@@ -245,7 +263,7 @@ public sealed partial class RpcDispatcher
             isNotification = true;
         }
 
-        if (!request.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
+        if (!request.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String || !IsVersion2(version))
         {
             return Invalid("jsonrpc must be exactly \"2.0\".");
         }
@@ -273,8 +291,34 @@ public sealed partial class RpcDispatcher
             }
         }
 
-        method = methodValue.GetString()!;
-        return null;
+        return TryReadString(methodValue, out method) ? null : Invalid("method is not a valid string (it has an unpaired surrogate escape).");
+    }
+
+    private static bool IsVersion2(JsonElement version)
+    {
+        try
+        {
+            return version.ValueEquals("2.0"u8);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // an unpaired surrogate escape, which cannot be compared
+        }
+    }
+
+    // A string with an unpaired surrogate escape ("\ud800") is valid JSON but can be neither read nor written back.
+    private static bool TryReadString(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = string.Empty;
+            return false;
+        }
     }
 
     private static RpcError Invalid(string why) => new(RpcErrorCodes.InvalidRequest, "Invalid Request: " + why);
@@ -292,7 +336,9 @@ public sealed partial class RpcDispatcher
         return new RpcReply(buffer.Written, error);
     }
 
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+    // Never cuts a surrogate pair in half (the half would be written as U+FFFD).
+    private static string Shorten(string text) =>
+        text.Length <= 64 ? text : text[..(char.IsHighSurrogate(text[63]) ? 63 : 64)] + "…";
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Handler of {Method} failed (request {RequestId})")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string method, string requestId);

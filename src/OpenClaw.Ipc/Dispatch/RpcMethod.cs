@@ -34,7 +34,10 @@ internal sealed class RpcMethod<TParams, TResult> : RpcMethod
         {
             _fields = paramsType.Properties.Where(p => p.Set is not null || p.IsRequired || p.AssociatedParameter is not null)
                 .ToDictionary(p => p.Name, StringComparer.Ordinal);
-            _required = [.. _fields.Values.Where(p => p.IsRequired || p.AssociatedParameter is { IsNullable: false, HasDefaultValue: false })];
+            // A non-nullable constructor parameter without a default is required; an init-only property is one only
+            // when marked `required` (source generation also lists plain init-only properties as parameters).
+            _required = [.. _fields.Values.Where(p => p.IsRequired
+                || p.AssociatedParameter is { IsNullable: false, HasDefaultValue: false, IsMemberInitializer: false })];
         }
         else
         {
@@ -84,7 +87,10 @@ internal sealed class RpcMethod<TParams, TResult> : RpcMethod
         catch (JsonException ex)
         {
             var field = FieldOf(ex.Path);
-            var expected = field is not null && _fields!.TryGetValue(field, out var property) ? Expected(property.PropertyType) : null;
+
+            // "must be an array" is only true of the field itself, not of a bad element inside it ("$.tags[1]").
+            var whole = ex.Path == "$." + field || ex.Path == "$['" + field + "']";
+            var expected = whole && _fields!.TryGetValue(field!, out var property) ? Expected(property.PropertyType) : null;
             throw field is null
                 ? RpcException.InvalidParams("Invalid params: they do not match what the method takes.")
                 : RpcException.InvalidParams(
@@ -132,7 +138,9 @@ internal sealed class RpcMethod<TParams, TResult> : RpcMethod
         return Shorten((end < 0 ? rest : rest[..end]).ToString());
     }
 
-    private static string Shorten(string name) => name.Length <= 64 ? name : name[..64] + "…";
+    // Never cuts a surrogate pair in half (the half would be written as U+FFFD).
+    private static string Shorten(string name) =>
+        name.Length <= 64 ? name : name[..(char.IsHighSurrogate(name[63]) ? 63 : 64)] + "…";
 
     private static string? Expected(Type type)
     {
