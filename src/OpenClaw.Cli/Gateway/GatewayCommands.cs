@@ -14,9 +14,11 @@ internal static class GatewayCommands
     /// <summary>Builds the command; <paramref name="getEnvironmentVariable"/> replaces the process environment (tests).</summary>
     public static Command Create(Func<string, string?>? getEnvironmentVariable = null)
     {
-        var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        var environmentBase = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         var port = new Option<int?>("--port") { Description = "TCP port to listen on, 0 for any free one (default: gateway.port)." };
         var bind = new Option<string?>("--bind") { Description = "Address to bind (default: gateway.bind, 127.0.0.1)." };
+        var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: OPENCLAW_STATE_DIR, else ~/.openclaw)." };
+        var configFile = new Option<string?>("--config") { Description = "Config file (default: OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)." };
         port.Validators.Add(r =>
         {
             // Read the raw token: GetValue throws when the value is not a number at all (reported by the parser already).
@@ -26,10 +28,25 @@ internal static class GatewayCommands
             }
         });
 
-        var run = new Command("run", "Run the gateway in the foreground with the config file (defaults when it is missing).") { port, bind };
+        foreach (var pathOption in new[] { stateDir, configFile })
+        {
+            pathOption.Validators.Add(r =>
+            {
+                if (r.Tokens is [var token] && string.IsNullOrWhiteSpace(token.Value))
+                {
+                    r.AddError($"{pathOption.Name} needs a path.");
+                }
+            });
+        }
+
+        var run = new Command("run", "Run the gateway in the foreground with the config file (defaults when it is missing).")
+        {
+            port, bind, stateDir, configFile,
+        };
         run.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, async () =>
         {
             var error = result.InvocationConfiguration.Error;
+            var environment = WithOverrides(environmentBase, result.GetValue(stateDir), result.GetValue(configFile));
             var paths = StatePaths.FromEnvironment(environment);
             var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
             if (result.GetValue(bind) is { } boundTo
@@ -71,6 +88,24 @@ internal static class GatewayCommands
         }));
 
         return new Command("gateway", "Run and manage the gateway.") { run };
+    }
+
+    // --state-dir and --config act exactly as OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH would, everywhere they are read.
+    private static Func<string, string?> WithOverrides(Func<string, string?> environment, string? stateDir, string? configFile)
+    {
+        if (stateDir is null && configFile is null)
+        {
+            return environment;
+        }
+
+        var root = stateDir is null ? null : Path.GetFullPath(stateDir);
+        var config = configFile is null ? null : Path.GetFullPath(configFile);
+        return name => name switch
+        {
+            "OPENCLAW_STATE_DIR" when root is not null => root,
+            "OPENCLAW_CONFIG_PATH" when config is not null => config,
+            _ => environment(name),
+        };
     }
 
     // Binding port 0 on the address shows whether it belongs to this machine before the host starts (a failed host

@@ -49,6 +49,12 @@ public static class ConfigSchema
             Int<GatewayLimitsOptions>("maxAttachmentBytes", "The largest attachment in bytes.", 1024, int.MaxValue, o => o.MaxAttachmentBytes, (o, v) => o with { MaxAttachmentBytes = v }),
             Int<GatewayLimitsOptions>("requestsPerMinute", "Requests per minute per principal.", 1, 100_000_000, o => o.RequestsPerMinute, (o, v) => o with { RequestsPerMinute = v }),
             Int<GatewayLimitsOptions>("authFailuresPerMinute", "Failed authentications per minute per remote address.", 1, 1_000_000, o => o.AuthFailuresPerMinute, (o, v) => o with { AuthFailuresPerMinute = v }),
+            Int<GatewayLimitsOptions>("connectTimeoutSeconds", "Seconds a WebSocket without a credential has to send connect.", 1, 3600, o => o.ConnectTimeoutSeconds, (o, v) => o with { ConnectTimeoutSeconds = v }),
+            Int<GatewayLimitsOptions>("pingIntervalSeconds", "Seconds between WebSocket pings.", 1, 3600, o => o.PingIntervalSeconds, (o, v) => o with { PingIntervalSeconds = v }),
+            Int<GatewayLimitsOptions>("pongTimeoutSeconds", "Seconds without a pong before a WebSocket is closed.", 1, 3600, o => o.PongTimeoutSeconds, (o, v) => o with { PongTimeoutSeconds = v }),
+            Int<GatewayLimitsOptions>("sendQueueMessages", "Messages waiting to be sent on one WebSocket before the client counts as too slow.", 1, 1_000_000, o => o.SendQueueMessages, (o, v) => o with { SendQueueMessages = v }),
+            Int<GatewayLimitsOptions>("maxConcurrentRequestsPerSocket", "Requests one WebSocket may have running at once.", 1, 100_000, o => o.MaxConcurrentRequestsPerSocket, (o, v) => o with { MaxConcurrentRequestsPerSocket = v }),
+            Int<GatewayLimitsOptions>("shutdownTimeoutSeconds", "Seconds a stopping gateway waits for requests in flight.", 0, 3600, o => o.ShutdownTimeoutSeconds, (o, v) => o with { ShutdownTimeoutSeconds = v }),
         ]);
 
     private static readonly ObjectType<GatewayOptions> s_gateway = new(

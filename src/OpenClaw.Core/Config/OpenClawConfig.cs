@@ -114,6 +114,24 @@ public sealed record GatewayLimitsOptions
 
     /// <summary>Failed authentications per minute per remote address.</summary>
     public int AuthFailuresPerMinute { get; init; } = 20;
+
+    /// <summary>Seconds a WebSocket without a credential has to send a valid <c>connect</c> before it is closed (1008).</summary>
+    public int ConnectTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>Seconds between WebSocket pings.</summary>
+    public int PingIntervalSeconds { get; init; } = 15;
+
+    /// <summary>Seconds without a pong before a WebSocket is closed.</summary>
+    public int PongTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>Messages one WebSocket may have waiting to be sent; a client that falls further behind is disconnected.</summary>
+    public int SendQueueMessages { get; init; } = 1024;
+
+    /// <summary>Requests one WebSocket may have running at once; further frames wait to be read.</summary>
+    public int MaxConcurrentRequestsPerSocket { get; init; } = 64;
+
+    /// <summary>Seconds a stopping gateway waits for requests in flight before it closes connections.</summary>
+    public int ShutdownTimeoutSeconds { get; init; } = 10;
 }
 
 /// <summary>The wire format a provider speaks.</summary>

@@ -40,6 +40,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     private volatile bool _opened;
     private FileStream? _fileLock;
     private bool _needsRecovery;
+    private readonly bool _readOnly;
 
     /// <summary>Creates a store over <paramref name="paths"/>; nothing is read or written until first use.</summary>
     public CredentialStore(
@@ -58,6 +59,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         _allKeySources = [keyFile, new PasswordSource(kdfFile, new Secret(string.Empty), options.Argon2)];
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _readOnly = options.ReadOnly;
     }
 
     /// <summary>Test hook: called at each step of a rotation; throwing from it simulates a crash there.</summary>
@@ -98,6 +100,29 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             return new Secret(value!);
         }
 
+        if (_readOnly)
+        {
+            // No recovery without the lock: read the key again once (a rotation may just have replaced it).
+            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                DropCachedKey();
+                key = await LoadKeyLockedAsync(cancellationToken).ConfigureAwait(false);
+                file = await ReadFileAsync(name, cancellationToken).ConfigureAwait(false);
+                if (file is null)
+                {
+                    return null;
+                }
+
+                var again = CredentialFormat.Decrypt(key, name, file, out value);
+                return again == DecryptResult.Ok ? new Secret(value!) : throw DecryptError(name, again, file, key);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+
         // Slow path: a rotation may have swapped the key and the file between the two reads above, or one was
         // interrupted; finish it under the lock and look again before calling the file damaged.
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -133,6 +158,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     /// <exception cref="OpenClawException">The name is invalid, or the key cannot be loaded.</exception>
     public async Task SetAsync(string name, Secret value, CancellationToken cancellationToken = default)
     {
+        RefuseIfReadOnly();
         CredentialName.Validate(name);
         ArgumentNullException.ThrowIfNull(value);
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
@@ -154,6 +180,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     /// <summary>Deletes the secret called <paramref name="name"/>; false when there was none.</summary>
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
+        RefuseIfReadOnly();
         CredentialName.Validate(name);
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -175,6 +202,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     /// <exception cref="OpenClawException">A stored secret cannot be decrypted (nothing is changed then).</exception>
     public async Task RotateKeyAsync(Secret? newMasterPassword = null, CancellationToken cancellationToken = default)
     {
+        RefuseIfReadOnly();
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -372,10 +400,24 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         }
     }
 
+    private void RefuseIfReadOnly()
+    {
+        if (_readOnly)
+        {
+            throw new OpenClawException("the credential store was opened read-only (a running gateway owns it); stop the gateway to change credentials.");
+        }
+    }
+
     private async ValueTask EnsureOpenAsync(CancellationToken cancellationToken)
     {
         if (_opened)
         {
+            return;
+        }
+
+        if (_readOnly)
+        {
+            _opened = true; // no lock, no clean-up, no recovery: the owner does those
             return;
         }
 

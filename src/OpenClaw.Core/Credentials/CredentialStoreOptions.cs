@@ -12,6 +12,12 @@ public sealed class CredentialStoreOptions
     /// </summary>
     public Secret? MasterPassword { get; init; }
 
+    /// <summary>
+    /// Read without taking the store's lock, for a CLI command that only reads while a running gateway owns the store
+    /// (files are replaced atomically, so a read sees a whole old or new value). Writes are refused.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Argon2id cost for a new master.kdf; tests lower it, production keeps the default.</summary>
     internal Argon2Settings Argon2 { get; init; } = Argon2Settings.Default;
 

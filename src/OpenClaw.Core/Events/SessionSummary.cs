@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Core.Events;
@@ -6,9 +7,11 @@ namespace OpenClaw.Core.Events;
 public enum SessionState
 {
     /// <summary>Events can be appended.</summary>
+    [JsonStringEnumMemberName("active")]
     Active,
 
     /// <summary>A <see cref="SessionEnded"/> event closed it.</summary>
+    [JsonStringEnumMemberName("ended")]
     Ended,
 }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpenClaw.Gateway.Hosting;
 
 namespace OpenClaw.Gateway.Health;
 
@@ -13,11 +14,10 @@ internal static class HealthEndpoints
         typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             .Split('+')[0] ?? "0.0.0";
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints, TimeProvider time)
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints, GatewayClock clock)
     {
-        var started = time.GetTimestamp();
         endpoints.MapGet("/health", () => TypedResults.Json(
-            new HealthResponse("ok", Version, (long)time.GetElapsedTime(started).TotalSeconds),
+            new HealthResponse("ok", Version, clock.UptimeSeconds),
             HealthJsonContext.Default.HealthResponse));
         return endpoints;
     }

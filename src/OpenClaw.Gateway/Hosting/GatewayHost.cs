@@ -12,12 +12,17 @@ using OpenClaw.Core.Events;
 using OpenClaw.Core.Events.Sqlite;
 using OpenClaw.Core.Hosting;
 using OpenClaw.Core.State;
+using Microsoft.Extensions.Hosting;
+using OpenClaw.Gateway.Events;
 using OpenClaw.Gateway.Health;
+using OpenClaw.Gateway.Methods;
+using OpenClaw.Gateway.Rpc;
+using OpenClaw.Gateway.Security;
 
 namespace OpenClaw.Gateway.Hosting;
 
 /// <summary>Builds and runs the gateway web application from a state directory and its validated config.</summary>
-public static class GatewayHost
+public static partial class GatewayHost
 {
     /// <summary>
     /// Opens the event store (exclusively: one gateway owns a state directory) and builds the gateway; call
@@ -31,6 +36,7 @@ public static class GatewayHost
         OpenClawConfig config,
         TimeProvider? time = null,
         Func<string, string?>? getEnvironmentVariable = null,
+        Action<IServiceCollection>? configureServices = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -43,11 +49,15 @@ public static class GatewayHost
         builder.Logging.ClearProviders();
         if (config.Logging.Format == LogFormat.Json)
         {
-            builder.Logging.AddJsonConsole();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = true; // the hosting scope carries the request id of each HTTP request
+            });
         }
 
         builder.Logging.SetMinimumLevel(config.Logging.Level);
@@ -60,10 +70,24 @@ public static class GatewayHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.UseKestrel(k => k.Listen(address, config.Gateway.Port));
         builder.Services.AddSingleton(time);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Gateway.Limits.ShutdownTimeoutSeconds));
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
+        builder.Services.AddConfigReload(getEnvironmentVariable: getEnvironmentVariable);
+        builder.Services.AddSingleton(sp => new LiveConfig(sp.GetRequiredService<ConfigMonitor>(), config));
+        builder.Services.AddSingleton<GatewayClock>();
+        builder.Services.AddSingleton<GatewayReadiness>();
+        builder.Services.AddSingleton(new AuthGate(getEnvironmentVariable ?? Environment.GetEnvironmentVariable));
+        builder.Services.AddGatewayRpc();
+        builder.Services.AddSingleton<IRpcMethodGroup, SystemMethods>();
+        builder.Services.AddSingleton<EventHub>();
+        builder.Services.AddSingleton<IRpcMethodGroup, SessionsMethods>();
+        builder.Services.AddSingleton<IRpcMethodGroup, EventsMethods>();
+        builder.Services.AddSingleton<IRpcMethodGroup, ConfigMethods>();
+        configureServices?.Invoke(builder.Services);
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
-        builder.Services.AddSingleton<IEventStore>(_ => store);
+        // Every feature gets the notifying wrapper, so each stored event is pushed to subscribers whoever appended it.
+        builder.Services.AddSingleton<IEventStore>(sp => new NotifyingEventStore(store, sp.GetRequiredService<EventHub>()));
 
         WebApplication app;
         try
@@ -90,8 +114,28 @@ public static class GatewayHost
             throw;
         }
 
-        app.MapHealth(time);
+        app.UseWebSockets();
+        app.MapHealth(app.Services.GetRequiredService<GatewayClock>());
+        app.MapStatus();
+        app.MapJsonRpc();
+        var readiness = app.Services.GetRequiredService<GatewayReadiness>();
+        app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
+        StartWatchingConfig(app);
         return app;
+    }
+
+    // Edits of the config file apply live. Without a watch (its folder does not exist, or the system refuses one) the
+    // gateway still runs; config.set applies its own writes either way.
+    private static void StartWatchingConfig(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<ConfigMonitor>().Start();
+        }
+        catch (OpenClawException ex)
+        {
+            LogNoConfigWatch(app.Logger, ex.Message);
+        }
     }
 
     // "localhost" is accepted by validation and means loopback: listen on 127.0.0.1, as users expect.
@@ -114,4 +158,7 @@ public static class GatewayHost
         ArgumentNullException.ThrowIfNull(app);
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Config edits will not apply live: {Reason}")]
+    private static partial void LogNoConfigWatch(ILogger logger, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Core.Events.Projection;
@@ -7,12 +8,15 @@ namespace OpenClaw.Core.Events.Projection;
 public enum MessageRole
 {
     /// <summary>The peer (<see cref="MessageReceived"/>).</summary>
+    [JsonStringEnumMemberName("user")]
     User,
 
     /// <summary>The model (<see cref="AgentResponse"/>).</summary>
+    [JsonStringEnumMemberName("assistant")]
     Assistant,
 
     /// <summary>Text delivered to the peer over the channel (<see cref="MessageSent"/>).</summary>
+    [JsonStringEnumMemberName("outbound")]
     Outbound,
 }
 

@@ -1,0 +1,320 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OpenClaw.Gateway.Metrics;
+using OpenClaw.Ipc.Dispatch;
+
+namespace OpenClaw.Gateway.Rpc;
+
+/// <summary>
+/// One WebSocket: reads text frames (one JSON-RPC message each, up to the size limit), dispatches them with a bounded
+/// number in flight, and sends replies and pushed notifications through a bounded queue drained by one writer.
+/// </summary>
+/// <remarks>
+/// A client that falls more than the queue's length behind is disconnected rather than buffered without limit. A socket
+/// without a credential must send a valid <c>connect</c> within the connect timeout or is closed with 1008.
+/// </remarks>
+internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly RpcDispatcher _dispatcher;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<Outgoing> _outbox;
+#pragma warning disable CA2213 // see Dispose
+    private readonly SemaphoreSlim _inFlight;
+#pragma warning restore CA2213
+    private readonly CancellationTokenSource _closed = new();
+    private readonly int _maxConcurrentRequests;
+    private ITimer? _closeDeadline;
+    private int _closing;
+    private int _draining;
+
+    public WebSocketRpcConnection(
+        WebSocket socket, string id, IPAddress? remoteAddress, Principal? principal, RpcDispatcher dispatcher,
+        GatewayMetrics metrics, ILogger logger, TimeProvider time, int sendQueueMessages, int maxConcurrentRequests)
+        : base("ws", id, remoteAddress, principal)
+    {
+        _socket = socket;
+        _dispatcher = dispatcher;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(sendQueueMessages)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite fails instead, and the client is dropped
+        });
+        _inFlight = new SemaphoreSlim(maxConcurrentRequests, maxConcurrentRequests);
+        _maxConcurrentRequests = maxConcurrentRequests;
+    }
+
+    /// <summary>Cancelled when the connection is closing.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    public override bool CanPush => true;
+
+    public override bool TryPush(ReadOnlyMemory<byte> message)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return false;
+        }
+
+        if (_outbox.Writer.TryWrite(new Outgoing(message, null, null)))
+        {
+            _metrics.SendQueueChanged(1);
+            return true;
+        }
+
+        // The queue is full: the client reads too slowly. Drop it rather than buffer without limit.
+        _metrics.SlowConsumerDisconnected();
+        LogSlowConsumer(_logger, Id);
+        Abort();
+        return false;
+    }
+
+    /// <summary>Runs the connection until it closes.</summary>
+    /// <remarks>
+    /// When the gateway stops, the socket stops taking requests, lets the ones in flight finish (the host bounds how
+    /// long), then closes with 1001. A pending receive is never cancelled: that would abort the socket without a close.
+    /// </remarks>
+    public async Task RunAsync(int maxMessageBytes, TimeSpan connectTimeout, CancellationToken stopping)
+    {
+        var sending = SendLoopAsync();
+        using var connectDeadline = Principal is null ? _time.CreateTimer(_ => CloseIfAnonymous(), null, connectTimeout, Timeout.InfiniteTimeSpan) : null;
+        using var stopRegistration = stopping.Register(() => _ = DrainThenCloseAsync());
+        try
+        {
+            await ReceiveLoopAsync(maxMessageBytes, _closed.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer went away, the keep-alive timed out, or we aborted: nothing to answer.
+        }
+        finally
+        {
+            // Let replies already queued go out before the writer finishes (bounded by the close handshake).
+            Volatile.Write(ref _closing, 1);
+            _outbox.Writer.TryComplete();
+            try
+            {
+                await sending.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                _socket.Abort();
+            }
+
+            await _closed.CancelAsync();
+        }
+    }
+
+    private async Task DrainThenCloseAsync()
+    {
+        Volatile.Write(ref _draining, 1);
+        try
+        {
+            // Holding every permit means no request is running.
+            for (var i = 0; i < _maxConcurrentRequests; i++)
+            {
+                await _inFlight.WaitAsync(_closed.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the socket is gone already
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        Close(WebSocketCloseStatus.EndpointUnavailable, "the gateway is stopping");
+    }
+
+    private async Task ReceiveLoopAsync(int maxMessageBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxMessageBytes + 1, 16 * 1024));
+        try
+        {
+            while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length > maxMessageBytes)
+                        {
+                            Close(WebSocketCloseStatus.MessageTooBig, $"message over {maxMessageBytes} bytes (gateway.limits.maxMessageBytes)");
+                            return;
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxMessageBytes + 1L));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += result.Count;
+                    if (length > maxMessageBytes)
+                    {
+                        Close(WebSocketCloseStatus.MessageTooBig, $"message over {maxMessageBytes} bytes (gateway.limits.maxMessageBytes)");
+                        return;
+                    }
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+                    return;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Close(WebSocketCloseStatus.InvalidMessageType, "send JSON-RPC as text frames");
+                    return;
+                }
+
+                if (Volatile.Read(ref _draining) != 0)
+                {
+                    continue; // stopping: requests that arrive now are not started (the close follows)
+                }
+
+                await _inFlight.WaitAsync(cancellationToken);
+                var message = ArrayPool<byte>.Shared.Rent(length);
+                buffer.AsSpan(0, length).CopyTo(message);
+                _ = DispatchAsync(message, length, cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task DispatchAsync(byte[] message, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await _dispatcher.DispatchAsync(message.AsMemory(0, length), this, cancellationToken);
+            if (reply.HasBody && !TryPush(reply.Body.ToArray()))
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection is closing.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(message);
+            _inFlight.Release();
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var outgoing in _outbox.Reader.ReadAllAsync())
+            {
+                if (outgoing.CloseStatus is { } status)
+                {
+                    if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(status, outgoing.Reason, CancellationToken.None);
+                    }
+
+                    return;
+                }
+
+                _metrics.SendQueueChanged(-1);
+                await _socket.SendAsync(outgoing.Message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone; the receive loop ends too.
+        }
+        finally
+        {
+            // Anything still queued will never be sent.
+            while (_outbox.Reader.TryRead(out var left))
+            {
+                if (left.CloseStatus is null)
+                {
+                    _metrics.SendQueueChanged(-1);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends a close frame after what is already queued; drops the connection if the queue is full.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        if (!_outbox.Writer.TryWrite(new Outgoing(default, status, reason)))
+        {
+            Abort();
+            return;
+        }
+
+        _outbox.Writer.TryComplete();
+
+        // The peer has a few seconds to answer the close frame; then the socket is dropped.
+        _closeDeadline = _time.CreateTimer(_ => Abort(), null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+    }
+
+    private void CloseIfAnonymous()
+    {
+        if (Principal is null)
+        {
+            LogConnectTimeout(_logger, Id);
+            Close(WebSocketCloseStatus.PolicyViolation, "no valid connect in time");
+        }
+    }
+
+    private void Abort()
+    {
+        Volatile.Write(ref _closing, 1);
+        _outbox.Writer.TryComplete();
+        _socket.Abort();
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+    }
+
+    // The semaphore is left to the GC: dispatches still finishing release it after the socket is gone, and a
+    // SemaphoreSlim whose wait handle was never used holds nothing to free.
+    public void Dispose()
+    {
+        _closeDeadline?.Dispose();
+        _closed.Dispose();
+    }
+
+    private readonly record struct Outgoing(ReadOnlyMemory<byte> Message, WebSocketCloseStatus? CloseStatus, string? Reason);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "WebSocket {ConnectionId} read too slowly; its send queue is full, so it was disconnected")]
+    private static partial void LogSlowConsumer(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "WebSocket {ConnectionId} sent no valid connect in time; closed with 1008")]
+    private static partial void LogConnectTimeout(ILogger logger, string connectionId);
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenClaw.Core.Config;
+using OpenClaw.Gateway.Tests.Rpc;
+using OpenClaw.Testing;
+
+namespace OpenClaw.Gateway.Tests.Hosting;
+
+/// <summary>A running gateway applies valid edits of its config file without a restart.</summary>
+public sealed class LiveConfigTests
+{
+    private static readonly string s_batchOfFour =
+        "[" + string.Join(',', Enumerable.Range(1, 4).Select(i => $$"""{"jsonrpc":"2.0","id":{{i}},"method":"system.version"}""")) + "]";
+
+    [Fact]
+    public async Task EditedLimit_AppliesWithoutRestart()
+    {
+        await using var gateway = await TestGateway.StartAsync("{ gateway: { limits: { maxBatch: 3 } } }");
+        var (_, before, _) = await gateway.PostAsync(s_batchOfFour);
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(before).RootElement.ValueKind); // one error: over the limit
+
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = gateway.App.Services.GetRequiredService<ConfigMonitor>().OnChange(_ => applied.TrySetResult());
+        await File.WriteAllTextAsync(gateway.Paths.ConfigFile, "{ gateway: { limits: { maxBatch: 10 } } }", TestContext.Current.CancellationToken);
+        await applied.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        var (_, after, _) = await gateway.PostAsync(s_batchOfFour);
+        Assert.Equal(4, JsonDocument.Parse(after).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task EditedPort_IsNotAppliedLive_AndTheAddressInForceIsReported()
+    {
+        await using var gateway = await TestGateway.StartAsync("{ gateway: { limits: { maxBatch: 3 } } }");
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = gateway.App.Services.GetRequiredService<ConfigMonitor>().OnChange(_ => applied.TrySetResult());
+
+        await File.WriteAllTextAsync(gateway.Paths.ConfigFile, "{ gateway: { port: 1, limits: { maxBatch: 4 } } }", TestContext.Current.CancellationToken);
+        await applied.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        // Still served where it started, with the rest of the edit in force.
+        var (_, after, _) = await gateway.PostAsync(s_batchOfFour);
+        Assert.Equal(4, JsonDocument.Parse(after).RootElement.GetArrayLength());
+    }
+}
