@@ -44,8 +44,19 @@ public static partial class GatewayHost
         time ??= TimeProvider.System;
         var address = ListenAddress(config.Gateway.Bind);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // Opening the store first also creates the state directory (private), which is the host's content root.
         var store = await SqliteEventStore.OpenAsync(EventStoreOptions.For(paths), time, logger: null, cancellationToken);
+
+        // The gateway is configured by openclaw.json alone. The content root is the state directory, not the working
+        // directory: the host would otherwise watch the working directory recursively for appsettings.json changes
+        // (hundreds of milliseconds and thousands of inotify watches when started from a big tree), and a stray
+        // appsettings.json or ASPNETCORE_* variable could silently change what Kestrel and logging do.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = paths.Root,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         if (config.Logging.Format == LogFormat.Json)
         {
