@@ -83,11 +83,25 @@ internal static class GatewayCommands
             }
 
             await result.InvocationConfiguration.Output.WriteLineAsync($"state directory: {paths.Root}");
+            await result.InvocationConfiguration.Output.WriteLineAsync(GatewayHost.TokenNotice(app));
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }));
 
-        return new Command("gateway", "Run and manage the gateway.") { run };
+        var rotate = new Option<bool>("--rotate") { Description = "Replace the stored token with a new one (the gateway must be stopped)." };
+        var token = new Command("token", "Print the gateway token (created if there is none yet), or replace it with --rotate.")
+        {
+            rotate, stateDir, configFile,
+        };
+        token.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, async () =>
+        {
+            var environment = WithOverrides(environmentBase, result.GetValue(stateDir), result.GetValue(configFile));
+            return await GatewayTokenCommand.RunAsync(
+                StatePaths.FromEnvironment(environment), environment, result.GetValue(rotate),
+                result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
+        }));
+
+        return new Command("gateway", "Run and manage the gateway.") { run, token };
     }
 
     // --state-dir and --config act exactly as OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH would, everywhere they are read.

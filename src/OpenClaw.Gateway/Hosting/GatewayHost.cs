@@ -14,6 +14,7 @@ using OpenClaw.Core.Hosting;
 using OpenClaw.Core.State;
 using Microsoft.Extensions.Hosting;
 using OpenClaw.Gateway.Events;
+using OpenClaw.Gateway.Auth;
 using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Methods;
 using OpenClaw.Gateway.Rpc;
@@ -87,7 +88,10 @@ public static partial class GatewayHost
         builder.Services.AddSingleton(sp => new LiveConfig(sp.GetRequiredService<ConfigMonitor>(), config));
         builder.Services.AddSingleton<GatewayClock>();
         builder.Services.AddSingleton<GatewayReadiness>();
-        builder.Services.AddSingleton(new AuthGate(getEnvironmentVariable ?? Environment.GetEnvironmentVariable));
+        builder.Services.AddSingleton<StartupReport>();
+        builder.Services.AddGatewayAuth(getEnvironmentVariable);
+        builder.Services.AddSingleton<AuthGate>();
+        builder.Services.AddSingleton<IRpcMethodGroup, AuthMethods>();
         builder.Services.AddGatewayRpc();
         builder.Services.AddSingleton<IRpcMethodGroup, SystemMethods>();
         builder.Services.AddSingleton<EventHub>();
@@ -118,6 +122,12 @@ public static partial class GatewayHost
         {
             // The gateway owns the credential store for its lifetime: a CLI command can't rotate keys underneath it.
             await app.Services.GetRequiredService<CredentialStore>().OpenAsync(cancellationToken);
+
+            // The gateway token (created on first run), the token-signing key and the user store (owned exclusively).
+            var tokenSource = await app.Services.GetRequiredService<GatewayToken>().EnsureAsync(cancellationToken);
+            app.Services.GetRequiredService<StartupReport>().TokenSource = tokenSource;
+            await app.Services.GetRequiredService<TokenService>().InitializeAsync(cancellationToken);
+            _ = app.Services.GetRequiredService<UserStore>();
         }
         catch
         {
@@ -161,6 +171,18 @@ public static partial class GatewayHost
             ? address
             : throw new OpenClawException(
                 $"gateway.bind '{bind}' is not an IP address; use 127.0.0.1 (the default), \"localhost\" or another literal address.");
+    }
+
+    /// <summary>One line saying where the gateway token in force comes from (never the token itself).</summary>
+    public static string TokenNotice(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<StartupReport>().TokenSource switch
+        {
+            GatewayTokenSource.Environment => "gateway token: from OPENCLAW_GATEWAY_TOKEN",
+            GatewayTokenSource.Created => "gateway token: created and stored in the credential store; print it with `openclaw gateway token`",
+            _ => "gateway token: in the credential store; print it with `openclaw gateway token`",
+        };
     }
 
     /// <summary>The addresses the running gateway listens on (useful with port 0).</summary>

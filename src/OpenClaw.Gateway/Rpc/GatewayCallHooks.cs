@@ -16,8 +16,16 @@ internal sealed class GatewayCallHooks(AuthGate auth, GatewayMetrics metrics) : 
         var principal = context.Principal;
         if (principal is null && minimumRole > Role.None)
         {
-            // An attempt to use a protected method without a credential is a failed authentication.
-            return auth.RecordFailure(context.Connection.RemoteAddress);
+            // An attempt to use a protected method without a credential is a failed authentication; once the address
+            // is over its limit, it gets the rate-limit error instead of -32001.
+            var address = context.Connection.RemoteAddress;
+            if (auth.CheckBlocked(address) is { } blocked)
+            {
+                return blocked;
+            }
+
+            auth.RecordFailure(address);
+            return null;
         }
 
         return auth.TryAcquireRequest(principal?.Subject ?? AnonymousKey(context.Connection.RemoteAddress));

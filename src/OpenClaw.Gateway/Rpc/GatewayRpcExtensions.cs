@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core.Events;
+using OpenClaw.Gateway.Auth;
 using OpenClaw.Gateway.Hosting;
 using OpenClaw.Gateway.Metrics;
 using OpenClaw.Gateway.Security;
@@ -57,6 +58,15 @@ internal static class GatewayRpcExtensions
         EventStoreException { Kind: EventStoreErrorKind.NotFound } e => new RpcError(RpcErrorCodes.NotFound, e.Message),
         EventStoreException { Kind: EventStoreErrorKind.Conflict } e => new RpcError(RpcErrorCodes.Conflict, e.Message),
         EventStoreException { Kind: EventStoreErrorKind.Invalid } e => new RpcError(RpcErrorCodes.InvalidParams, e.Message),
+        AuthException e => e.Kind switch
+        {
+            AuthErrorKind.Unauthenticated => new RpcError(RpcErrorCodes.Unauthenticated, e.Message),
+            AuthErrorKind.Forbidden => new RpcError(RpcErrorCodes.Forbidden, e.Message),
+            AuthErrorKind.NotFound => new RpcError(RpcErrorCodes.NotFound, e.Message),
+            AuthErrorKind.Conflict => new RpcError(RpcErrorCodes.Conflict, e.Message),
+            AuthErrorKind.RateLimited => RpcError.RateLimited(e.RetryAfter ?? TimeSpan.FromSeconds(1), e.Message),
+            _ => new RpcError(RpcErrorCodes.InvalidParams, e.Message),
+        },
         _ => null,
     };
 }

@@ -1,17 +1,38 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
+using OpenClaw.Core.Config;
+using OpenClaw.Gateway.Auth;
 using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Security;
 
 /// <summary>
-/// Every authentication attempt goes through here, on every transport: blocked addresses are refused first, a wrong
-/// credential counts against its address, and requests count against their principal's rate.
+/// Every authentication attempt goes through here, on every transport and method: an address over its failure limit
+/// is refused first (right or wrong), a wrong credential counts against its address, and each request counts against
+/// its principal's rate.
 /// </summary>
-internal sealed class AuthGate(Func<string, string?> environment)
+/// <remarks>Thread-safe. The limits follow live config edits.</remarks>
+internal sealed class AuthGate : IDisposable
 {
-    private readonly byte[]? _gatewayToken = environment("OPENCLAW_GATEWAY_TOKEN") is { Length: > 0 } t ? SHA256.HashData(Encoding.UTF8.GetBytes(t)) : null;
+    private readonly TokenService _tokens;
+    private readonly AuthFailureLimiter _failures;
+    private readonly RequestRateLimiter _requests;
+    private readonly IDisposable _subscription;
+
+    public AuthGate(TokenService tokens, AuthFailureLimiter failures, RequestRateLimiter requests, ConfigMonitor config)
+    {
+        _tokens = tokens;
+        _failures = failures;
+        _requests = requests;
+        _subscription = config.OnChange(change =>
+        {
+            _failures.Limit = change.Current.Gateway.Limits.AuthFailuresPerMinute;
+            _requests.Limit = change.Current.Gateway.Limits.RequestsPerMinute;
+        });
+    }
+
+    /// <summary>The error for a wrong, expired or revoked credential.</summary>
+    public static RpcError InvalidCredential { get; } =
+        new(RpcErrorCodes.Unauthenticated, "Authentication failed: the token is not valid (wrong, expired or revoked).");
 
     /// <summary>Checks a bearer token from <paramref name="address"/>: the principal, or the error to answer.</summary>
     public async ValueTask<(Principal? Principal, RpcError? Error)> AuthenticateAsync(string token, IPAddress? address, CancellationToken cancellationToken)
@@ -21,25 +42,55 @@ internal sealed class AuthGate(Func<string, string?> environment)
             return (null, blocked);
         }
 
-        await Task.CompletedTask;
-        if (_gatewayToken is not null && CryptographicOperations.FixedTimeEquals(_gatewayToken, SHA256.HashData(Encoding.UTF8.GetBytes(token))))
+        if (await _tokens.AuthenticateAsync(token, cancellationToken) is { } principal)
         {
-            return (Principal.GatewayToken, null);
+            return (principal, null);
         }
 
-        return (null, RecordFailure(address) ?? InvalidCredential);
+        RecordFailure(address);
+        return (null, InvalidCredential);
     }
 
-    /// <summary>The error for a wrong or expired credential.</summary>
-    public static RpcError InvalidCredential { get; } =
-        new(RpcErrorCodes.Unauthenticated, "Authentication failed: the token is not valid (wrong, expired or revoked).");
+    /// <summary>
+    /// Runs a sign-in (<c>auth.login</c>, <c>auth.refresh</c>) as an authentication attempt of <paramref name="address"/>:
+    /// refused while the address is blocked, and counted when it fails.
+    /// </summary>
+    public async Task<T> GuardAsync<T>(IPAddress? address, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        if (CheckBlocked(address) is { } blocked)
+        {
+            throw new RpcException(blocked.Code, blocked.Message, blocked.Data);
+        }
 
-    /// <summary>A rate-limit error when <paramref name="address"/> has failed too often, else null.</summary>
-    public RpcError? CheckBlocked(IPAddress? address) => _gatewayToken is null && address is null ? null : null;
+        try
+        {
+            return await attempt(cancellationToken);
+        }
+        catch (AuthException ex) when (ex.Kind == AuthErrorKind.Unauthenticated)
+        {
+            RecordFailure(address);
+            throw;
+        }
+    }
 
-    /// <summary>Counts a failed attempt; returns a rate-limit error when the address is now over its limit.</summary>
-    public RpcError? RecordFailure(IPAddress? address) => _gatewayToken is null && address is null ? null : null;
+    /// <summary>A rate-limit error while <paramref name="address"/> is over its failure limit, else null.</summary>
+    public RpcError? CheckBlocked(IPAddress? address) =>
+        address is not null && !_failures.Check(address, out var retryAfter)
+            ? RpcError.RateLimited(retryAfter, "Too many failed authentications from this address; try again later.")
+            : null;
+
+    /// <summary>Counts a failed attempt of <paramref name="address"/>.</summary>
+    public void RecordFailure(IPAddress? address)
+    {
+        if (address is not null)
+        {
+            _failures.RecordFailure(address);
+        }
+    }
 
     /// <summary>Counts a request against <paramref name="subject"/>'s rate; a rate-limit error when it is over.</summary>
-    public RpcError? TryAcquireRequest(string subject) => _gatewayToken is null && subject is null ? null : null;
+    public RpcError? TryAcquireRequest(string subject) =>
+        _requests.TryAcquire(subject, out var retryAfter) ? null : RpcError.RateLimited(retryAfter);
+
+    public void Dispose() => _subscription.Dispose();
 }
