@@ -62,7 +62,13 @@ internal static class RpcCall
                     return 1;
                 }
 
-                await output.WriteLineAsync(Indented(root.GetProperty("result")));
+                if (!root.TryGetProperty("result", out var value))
+                {
+                    await error.WriteLineAsync($"error: the gateway at {target.Display} answered with neither a result nor an error object.");
+                    return 1;
+                }
+
+                await output.WriteLineAsync(Indented(value));
                 return 0;
             }
         }

@@ -65,11 +65,22 @@ internal static class RpcCommands
             DefaultValueFactory = _ => "newline",
         };
         framing.AcceptOnlyFromAmong("newline", "content-length");
+        var wait = new Option<int?>("--wait")
+        {
+            Description = "Once stdin ends, how many seconds to wait for replies still owed before closing (default 30).",
+        };
+        wait.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && int.TryParse(token.Value, out var value) && value is < 0 or > 86400)
+            {
+                r.AddError("--wait must be between 0 and 86400 seconds.");
+            }
+        });
         var stdio = new Command(
             "stdio",
             "Bridge stdin/stdout to the gateway's WebSocket: framed JSON-RPC in, replies and notifications framed out.")
         {
-            framing,
+            framing, wait,
         };
         stdio.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, async () =>
         {
@@ -77,7 +88,8 @@ internal static class RpcCommands
             var target = await ResolveAsync(result, cancellationToken);
             var input = standardInput ?? Console.OpenStandardInput();
             var output = standardOutput ?? Console.OpenStandardOutput();
-            return await StdioBridge.RunAsync(target, kind, input, output, options, result.InvocationConfiguration.Error, cancellationToken);
+            var bridgeOptions = result.GetValue(wait) is { } seconds ? options with { DrainTimeout = TimeSpan.FromSeconds(seconds) } : options;
+            return await StdioBridge.RunAsync(target, kind, input, output, bridgeOptions, result.InvocationConfiguration.Error, cancellationToken);
         }));
 
         foreach (var option in common)

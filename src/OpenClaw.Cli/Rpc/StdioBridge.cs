@@ -23,14 +23,16 @@ internal sealed class StdioBridge
     private readonly IFrameWriter _writer;
     private readonly TextWriter _error;
     private readonly RpcClientOptions _options;
+    private readonly bool _hasToken;
     private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Replies owed by the gateway for what was sent; the input's end makes zero final.
     private int _owed;
     private volatile bool _inputEnded;
 
-    private StdioBridge(ClientWebSocket socket, IFrameReader reader, IFrameWriter writer, TextWriter error, RpcClientOptions options)
+    private StdioBridge(ClientWebSocket socket, IFrameReader reader, IFrameWriter writer, TextWriter error, RpcClientOptions options, bool hasToken)
     {
+        _hasToken = hasToken;
         _socket = socket;
         _reader = reader;
         _writer = writer;
@@ -50,7 +52,7 @@ internal sealed class StdioBridge
         try
         {
             var writer = MessageFraming.CreateWriter(framing, pipeOutput, options.MaxReplyBytes);
-            return await new StdioBridge(socket, reader, writer, error, options).BridgeAsync(cancellationToken);
+            return await new StdioBridge(socket, reader, writer, error, options, target.Token is not null).BridgeAsync(cancellationToken);
         }
         finally
         {
@@ -256,6 +258,12 @@ internal sealed class StdioBridge
         {
             var description = string.IsNullOrEmpty(outcome.Description) ? status.ToString() : $"{status}: {outcome.Description}";
             await _error.WriteLineAsync($"error: the gateway closed the connection ({((int)status).ToString(CultureInfo.InvariantCulture)} {description}).");
+            if (status == WebSocketCloseStatus.PolicyViolation && !_hasToken)
+            {
+                await _error.WriteLineAsync(
+                    $"hint: no gateway token was found; set {GatewayTarget.TokenVariable}, pass --token-env NAME, store it with " +
+                    $"`openclaw credentials set {GatewayTarget.StoredTokenName}`, or send a `connect` request with a token first.");
+            }
         }
         else
         {

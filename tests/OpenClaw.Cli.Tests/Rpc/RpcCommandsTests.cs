@@ -231,6 +231,23 @@ public sealed class RpcCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stdio_NoCredentialAndNoConnect_ExplainsTheCloseWithAHint()
+    {
+        await using var strict = await RpcTestGateway.StartAsync("{ gateway: { limits: { connectTimeoutSeconds: 1 } } }");
+        var stdin = new Pipe(); // held open: the gateway, not the end of the input, ends the bridge
+        var error = new StringWriter();
+        var root = new RootCommand { RpcCommands.Create(Lookup, stdin.Reader.AsStream(), new MemoryStream()) };
+
+        var exit = await root.Parse(["rpc", "stdio", "--url", strict.Url])
+            .InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, TestContext.Current.CancellationToken)
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: the gateway closed the connection (1008 PolicyViolation: no valid connect in time)", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("hint: no gateway token was found", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stdio_GatewayDown_NamesTheUrl()
     {
         var url = await UnusedUrlAsync();

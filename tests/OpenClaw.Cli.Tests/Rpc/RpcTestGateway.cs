@@ -24,7 +24,7 @@ internal sealed class RpcTestGateway : IAsyncDisposable
     /// <summary>The base URL, e.g. http://127.0.0.1:41234.</summary>
     public string Url { get; }
 
-    public static async Task<RpcTestGateway> StartAsync()
+    public static async Task<RpcTestGateway> StartAsync(string config = "{}")
     {
         var dir = new TempDirectory();
         try
@@ -35,6 +35,7 @@ internal sealed class RpcTestGateway : IAsyncDisposable
                 ["OPENCLAW_STATE_DIR"] = dir.Path,
                 ["OPENCLAW_GATEWAY_TOKEN"] = Token,
             };
+            await File.WriteAllTextAsync(paths.ConfigFile, config, TestContext.Current.CancellationToken);
             var loaded = await new ConfigLoader(paths, name => env.GetValueOrDefault(name)).LoadAsync(TestContext.Current.CancellationToken);
             loaded = loaded with { Gateway = loaded.Gateway with { Port = 0 } };
             var app = await GatewayHost.BuildAsync(paths, loaded, getEnvironmentVariable: name => env.GetValueOrDefault(name),
