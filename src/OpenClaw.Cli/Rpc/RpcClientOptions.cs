@@ -12,6 +12,9 @@ internal sealed record RpcClientOptions
     /// <summary>How long the stdio bridge waits for the gateway to acknowledge its close.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock the stdio bridge's waits run on.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>The largest message accepted from the gateway or written to standard output.</summary>
     public int MaxReplyBytes { get; init; } = 64 * 1024 * 1024;
 

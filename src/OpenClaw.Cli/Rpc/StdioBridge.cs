@@ -129,16 +129,16 @@ internal sealed class StdioBridge
         }
 
         _inputEnded = true;
+        Interlocked.MemoryBarrier(); // the flag must be visible before _owed is read, or a last reply could go unnoticed
         if (Volatile.Read(ref _owed) <= 0)
         {
             _allAnswered.TrySetResult();
         }
 
-        using var drainLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        drainLimit.CancelAfter(_options.DrainTimeout);
-        var drained = Task.Delay(Timeout.Infinite, drainLimit.Token);
+        using var stopDrain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var drained = Task.Delay(_options.DrainTimeout, _options.TimeProvider, stopDrain.Token);
         var first = await Task.WhenAny(_allAnswered.Task, receive, drained);
-        await drainLimit.CancelAsync();
+        await stopDrain.CancelAsync();
         if (first == receive)
         {
             var closed = await ReportAsync(await receive);
@@ -234,8 +234,8 @@ internal sealed class StdioBridge
 
     private async Task CloseAsync(Task<ReceiveOutcome> receive, CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(_options.CloseTimeout);
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _options.TimeProvider);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, limit.Token);

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using OpenClaw.Cli.Rpc;
@@ -245,6 +248,32 @@ public sealed class RpcCommandsTests : IAsyncLifetime
         Assert.Equal(1, exit);
         Assert.Contains("error: the gateway closed the connection (1008 PolicyViolation: no valid connect in time)", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("hint: no gateway token was found", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stdio_ReplyNeverArrives_GivesUpAfterWaitAndSaysHowManyAreMissing()
+    {
+        // A server that accepts the WebSocket and reads, but never answers: the bridge must not wait forever.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var silent = builder.Build();
+        silent.UseWebSockets();
+        silent.Map("/ws", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            while ((await socket.ReceiveAsync(buffer, context.RequestAborted)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        });
+        await silent.StartAsync(TestContext.Current.CancellationToken);
+        var url = silent.Urls.First();
+
+        var run = await InvokeAsync(
+            ["stdio", "--url", url, "--wait", "1"], "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"system.version\"}\n"u8.ToArray());
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("error: 1 reply had not arrived 1 s after the input ended", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
