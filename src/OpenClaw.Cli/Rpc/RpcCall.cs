@@ -142,8 +142,9 @@ internal static class RpcCall
         if (code == Unauthenticated)
         {
             await error.WriteLineAsync(target.TokenSource is null
-                ? $"hint: no gateway token was found, so only methods that need no credential work. Set {GatewayTarget.TokenVariable}, " +
-                  $"pass --token-env NAME, or store it with `openclaw credentials set {GatewayTarget.StoredTokenName}`."
+                ? "hint: no gateway token was found, so only methods that need no credential work. Set " +
+                  $"{GatewayTarget.TokenVariable}, pass --token-env NAME, or use the gateway's --state-dir so that its stored " +
+                  $"credential '{GatewayTarget.StoredTokenName}' is found."
                 : $"hint: the gateway refused the token from {target.TokenSource}; check that it is the gateway's current token.");
         }
     }

@@ -261,8 +261,8 @@ internal sealed class StdioBridge
             if (status == WebSocketCloseStatus.PolicyViolation && !_hasToken)
             {
                 await _error.WriteLineAsync(
-                    $"hint: no gateway token was found; set {GatewayTarget.TokenVariable}, pass --token-env NAME, store it with " +
-                    $"`openclaw credentials set {GatewayTarget.StoredTokenName}`, or send a `connect` request with a token first.");
+                    $"hint: no gateway token was found (the credential '{GatewayTarget.StoredTokenName}' in the gateway's state " +
+                    $"directory, {GatewayTarget.TokenVariable} or --token-env NAME), and no `connect` request with a token was sent.");
             }
         }
         else
