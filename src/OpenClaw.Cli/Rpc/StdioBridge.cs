@@ -46,7 +46,10 @@ internal sealed class StdioBridge
         GatewayTarget target, FramingKind framing, Stream input, Stream output, RpcClientOptions options, TextWriter error,
         CancellationToken cancellationToken)
     {
-        using var socket = await ConnectAsync(target, options, cancellationToken);
+        // The handler stays alive as long as the socket: the upgraded connection came from it.
+        using var handler = options.CreateHandler();
+        using var invoker = new HttpMessageInvoker(handler);
+        using var socket = await ConnectAsync(target, invoker, options, cancellationToken);
         var reader = MessageFraming.CreateReader(framing, System.IO.Pipelines.PipeReader.Create(input, new(leaveOpen: true)));
         var pipeOutput = System.IO.Pipelines.PipeWriter.Create(output, new(leaveOpen: true));
         try
@@ -60,7 +63,8 @@ internal sealed class StdioBridge
         }
     }
 
-    private static async Task<ClientWebSocket> ConnectAsync(GatewayTarget target, RpcClientOptions options, CancellationToken cancellationToken)
+    private static async Task<ClientWebSocket> ConnectAsync(
+        GatewayTarget target, HttpMessageInvoker invoker, RpcClientOptions options, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
@@ -69,8 +73,6 @@ internal sealed class StdioBridge
             socket.Options.SetRequestHeader("Authorization", "Bearer " + token.Reveal());
         }
 
-        using var handler = options.CreateHandler();
-        using var invoker = new HttpMessageInvoker(handler);
         try
         {
             await socket.ConnectAsync(target.WebSocketUri, invoker, cancellationToken);
