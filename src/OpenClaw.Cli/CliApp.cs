@@ -13,6 +13,7 @@ internal static class CliApp
             GatewayCommands.Create(),
             Credentials.CredentialCommands.Create(),
             Config.ConfigCommands.Create(),
+            Rpc.RpcCommands.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

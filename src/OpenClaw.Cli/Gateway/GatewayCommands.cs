@@ -105,7 +105,7 @@ internal static class GatewayCommands
     }
 
     // --state-dir and --config act exactly as OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH would, everywhere they are read.
-    private static Func<string, string?> WithOverrides(Func<string, string?> environment, string? stateDir, string? configFile)
+    internal static Func<string, string?> WithOverrides(Func<string, string?> environment, string? stateDir, string? configFile)
     {
         if (stateDir is null && configFile is null)
         {

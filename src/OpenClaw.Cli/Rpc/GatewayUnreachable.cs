@@ -1,0 +1,14 @@
+using OpenClaw.Core;
+
+namespace OpenClaw.Cli.Rpc;
+
+/// <summary>The one message for a gateway that cannot be reached, naming the URL and how to start one.</summary>
+internal static class GatewayUnreachable
+{
+    public static OpenClawException Create(GatewayTarget target, string reason) => new(
+        $"cannot reach the gateway at {target.Display} ({reason}); is it running? Start it with `openclaw gateway run`, " +
+        "or point at it with --url.");
+
+    public static OpenClawException Timeout(GatewayTarget target, TimeSpan connectTimeout) =>
+        Create(target, $"no connection within {connectTimeout.TotalSeconds:0.#} s");
+}
