@@ -25,7 +25,7 @@ internal static class TestGatewayAuth
     {
         using var admin = gateway.Rpc();
         var result = await admin.ResultAsync(
-            "users.create", Json(new { username, password = AuthHarness.Password, role }), TestContext.Current.CancellationToken);
+            "users.create", Params(new { username, password = AuthHarness.Password, role }), TestContext.Current.CancellationToken);
         return result.GetProperty("user").GetProperty("id").GetString()!;
     }
 
@@ -34,7 +34,7 @@ internal static class TestGatewayAuth
     {
         using var anonymous = gateway.Rpc(token: null);
         var result = await anonymous.ResultAsync(
-            "auth.login", Json(new { username, password = AuthHarness.Password }), TestContext.Current.CancellationToken);
+            "auth.login", Params(new { username, password = AuthHarness.Password }), TestContext.Current.CancellationToken);
         return new TestUser(id, username, result.GetProperty("accessToken").GetString()!, result.GetProperty("refreshToken").GetString()!);
     }
 
@@ -48,7 +48,7 @@ internal static class TestGatewayAuth
         var socket = await WebSocketRpcTestClient.ConnectAsync(gateway.Address, null, TestContext.Current.CancellationToken);
         try
         {
-            _ = await socket.ResultAsync("connect", Json(new { token }), TestContext.Current.CancellationToken);
+            _ = await socket.ResultAsync("connect", Params(new { token }), TestContext.Current.CancellationToken);
             return socket;
         }
         catch
@@ -63,5 +63,5 @@ internal static class TestGatewayAuth
         WebSocketRpcTestClient.ConnectAsync(gateway.Address, null, TestContext.Current.CancellationToken);
 
     /// <summary>Params as JSON text (test-only; reflection-based serialization is fine here).</summary>
-    public static string Json(object value) => JsonSerializer.Serialize(value);
+    public static string Params(object value) => JsonSerializer.Serialize(value);
 }
