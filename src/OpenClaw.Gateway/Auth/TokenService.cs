@@ -151,6 +151,14 @@ internal sealed partial class TokenService : IDisposable
             : AuthenticateSlowAsync(bearer, cancellationToken);
     }
 
+    /// <summary>
+    /// The principal a bearer token already accepted in this process stands for now (current role; null once it is
+    /// expired, revoked, or its user deactivated or deleted): the per-call re-check of a WebSocket's credential.
+    /// </summary>
+    /// <remarks>Synchronous and allocation-free: a token accepted before has its MAC memoised and its key loaded.</remarks>
+    public Principal? Recheck(string bearer) =>
+        _signingKey is { } key && _gatewayToken.IsLoaded ? Authenticate(bearer, key) : null;
+
     /// <summary>Loads the signing key (creating it on first run) and the gateway token; the host may call it at startup.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

@@ -200,7 +200,19 @@ internal sealed partial class EventHub
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            if ((subscriber.Topics & mask) != 0 && !subscriber.Connection.TryPush(message))
+            if ((subscriber.Topics & mask) == 0)
+            {
+                continue;
+            }
+
+            if (subscriber.Connection is WebSocketRpcConnection socket && !socket.Revalidate())
+            {
+                // The socket's token stopped being valid (sign-out, deactivation, deletion, expiry): no more events.
+                Forget(subscriber.Connection);
+                continue;
+            }
+
+            if (!subscriber.Connection.TryPush(message))
             {
                 // The transport refused: the connection is closed or is being dropped for reading too slowly.
                 LogDropped(_logger, subscriber.Connection.Id);

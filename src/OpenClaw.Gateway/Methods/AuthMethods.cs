@@ -23,13 +23,18 @@ internal sealed class AuthMethods(AuthGate gate, TokenService tokens, UserStore 
         table.Add("users.delete", MethodRoles.For("users.delete"), AuthJsonContext.Default.DeleteUserParams, AuthJsonContext.Default.RpcEmpty, DeleteAsync);
     }
 
-    // A socket without a header credential authenticates with its first connect; the principal then holds for the socket.
+    // A socket without a header credential authenticates with its first connect; its token is then re-checked on each call.
     private async ValueTask<ConnectResult> ConnectAsync(ConnectParams parameters, RpcContext context, CancellationToken cancellationToken)
     {
         var (principal, error) = await gate.AuthenticateAsync(parameters.Token, context.Connection.RemoteAddress, cancellationToken);
         if (error is not null)
         {
             throw new RpcException(error.Code, error.Message, error.Data);
+        }
+
+        if (context.Connection is WebSocketRpcConnection socket)
+        {
+            socket.Credential = parameters.Token; // re-checked on every later call of the socket
         }
 
         context.Connection.Principal = principal;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Gateway.Auth;
 using OpenClaw.Gateway.Hosting;
 using OpenClaw.Gateway.Metrics;
 using OpenClaw.Gateway.Security;
@@ -16,6 +17,7 @@ namespace OpenClaw.Gateway.Rpc;
 internal sealed class WebSocketRpcEndpoint(
     RpcDispatcher dispatcher,
     AuthGate auth,
+    TokenService tokens,
     OriginPolicy origins,
     LiveConfig config,
     GatewayMetrics metrics,
@@ -44,6 +46,7 @@ internal sealed class WebSocketRpcEndpoint(
 
         var address = ClientAddress.Of(context);
         Principal? principal = null;
+        string? credential = null;
         if (context.Request.Headers.Authorization.Count > 0)
         {
             var header = context.Request.Headers.Authorization.ToString();
@@ -64,6 +67,7 @@ internal sealed class WebSocketRpcEndpoint(
             }
 
             principal = authenticated;
+            credential = token;
         }
 
         var limits = config.Current.Gateway.Limits;
@@ -74,7 +78,11 @@ internal sealed class WebSocketRpcEndpoint(
         });
         var id = "w" + Interlocked.Increment(ref s_connections).ToString("x", CultureInfo.InvariantCulture);
         using var connection = new WebSocketRpcConnection(
-            socket, id, address, principal, dispatcher, metrics, logger, time, limits.SendQueueMessages, limits.MaxConcurrentRequestsPerSocket);
+            socket, id, address, principal, dispatcher, metrics, logger, time, limits.SendQueueMessages, limits.MaxConcurrentRequestsPerSocket)
+        {
+            Credential = credential,
+            Recheck = tokens.Recheck,
+        };
         metrics.WebSocketOpened();
         connections.Add(connection);
         try
