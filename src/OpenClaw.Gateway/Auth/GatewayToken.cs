@@ -38,6 +38,9 @@ internal sealed partial class GatewayToken : IDisposable
     /// <summary>The environment variable that overrides the stored token.</summary>
     public const string EnvironmentVariable = "OPENCLAW_GATEWAY_TOKEN";
 
+    /// <summary>The shortest token accepted from the environment (the stored one is 43 characters).</summary>
+    public const int MinimumLength = 16;
+
     private const int MaxStackBytes = 512;
 
     private readonly CredentialStore _store;
@@ -87,6 +90,14 @@ internal sealed partial class GatewayToken : IDisposable
             var fromEnvironment = _getEnvironmentVariable(EnvironmentVariable);
             if (!string.IsNullOrEmpty(fromEnvironment))
             {
+                if (fromEnvironment.Trim().Length < MinimumLength)
+                {
+                    // An admin credential that can be guessed is worse than none: refuse to start with it.
+                    throw new OpenClawException(
+                        $"{EnvironmentVariable} is too short ({fromEnvironment.Trim().Length} characters); use at least {MinimumLength} random " +
+                        "characters (e.g. `openssl rand -base64 32`), or unset it to use the stored token.");
+                }
+
                 Set(fromEnvironment, GatewayTokenSource.Environment);
                 Log.FromEnvironment(_logger);
                 return _source;

@@ -43,6 +43,19 @@ public sealed class GatewayTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Ensure_EnvironmentTokenTooShortToBeSafe_RefusesToStartAndNamesTheFix()
+    {
+        _auth.SetEnvironment(GatewayToken.EnvironmentVariable, "t0k3n");
+        _auth.Restart();
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => _auth.GatewayToken.EnsureAsync(Ct));
+
+        Assert.Contains("too short (5 characters)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0k3n", ex.Message, StringComparison.Ordinal);
+        Assert.False(_auth.GatewayToken.Matches("t0k3n"));
+    }
+
+    [Fact]
     public async Task Rotate_ReplacesTheStoredToken()
     {
         await _auth.GatewayToken.EnsureAsync(Ct);
