@@ -13,7 +13,7 @@ namespace OpenClaw.Cli.Rpc;
 /// <param name="TokenSource">Where the token came from, for messages (never the token itself).</param>
 internal sealed record GatewayTarget(Uri BaseUrl, Secret? Token, string? TokenSource)
 {
-    /// <summary>The credential the gateway itself accepts (<c>OPENCLAW_GATEWAY_TOKEN</c>); it wins over everything else.</summary>
+    /// <summary>The credential the gateway itself accepts (<c>OPENCLAW_GATEWAY_TOKEN</c>).</summary>
     public const string TokenVariable = "OPENCLAW_GATEWAY_TOKEN";
 
     /// <summary>The name of the stored credential read when no environment variable gives a token.</summary>
@@ -33,8 +33,9 @@ internal sealed record GatewayTarget(Uri BaseUrl, Secret? Token, string? TokenSo
 
     /// <summary>
     /// Resolves the target: <paramref name="url"/>, else the address in the config file as the gateway would load it;
-    /// the token from <c>OPENCLAW_GATEWAY_TOKEN</c>, else the variable <paramref name="tokenVariable"/>, else the stored
-    /// <c>gateway-token</c> credential (read without the lock a running gateway holds), else none.
+    /// the token from the variable <paramref name="tokenVariable"/> (https or loopback only), else, for a gateway on
+    /// this machine only, <c>OPENCLAW_GATEWAY_TOKEN</c> or the stored <c>gateway-token</c> credential (read without
+    /// the lock a running gateway holds), else none.
     /// </summary>
     /// <exception cref="OpenClawException">The URL is not an http(s) URL, the config is broken, or the named variable is empty.</exception>
     public static async Task<GatewayTarget> ResolveAsync(
@@ -45,17 +46,27 @@ internal sealed record GatewayTarget(Uri BaseUrl, Secret? Token, string? TokenSo
             ? ParseUrl(url)
             : DefaultUrl((await new ConfigLoader(paths, environment).LoadAsync(cancellationToken)).Gateway);
 
-        if (environment(TokenVariable) is { Length: > 0 } fromGateway)
-        {
-            return new GatewayTarget(baseUrl, new Secret(fromGateway), TokenVariable);
-        }
-
+        // An explicit --token-env is what the user asked for, so it comes first; and no token crosses a network in clear.
         if (tokenVariable is not null)
         {
             var value = environment(tokenVariable);
             return string.IsNullOrEmpty(value)
                 ? throw new OpenClawException($"the environment variable {tokenVariable} (--token-env) is not set or is empty.")
-                : new GatewayTarget(baseUrl, new Secret(value), $"the environment variable {tokenVariable}");
+                : new GatewayTarget(RequireSafeTransport(baseUrl), new Secret(value), $"the environment variable {tokenVariable}");
+        }
+
+        // The local gateway's own credentials (its admin token) go only to a gateway on this machine: never to another
+        // host named by --url, where a typo or a hostile address would receive them.
+        if (!IsLoopback(baseUrl))
+        {
+            await warnings.WriteLineAsync(
+                $"warning: {baseUrl.Host} is not this machine, so the local gateway token is not sent; pass one with --token-env to authenticate.");
+            return new GatewayTarget(baseUrl, null, null);
+        }
+
+        if (environment(TokenVariable) is { Length: > 0 } fromGateway)
+        {
+            return new GatewayTarget(baseUrl, new Secret(fromGateway), TokenVariable);
         }
 
         try
@@ -105,6 +116,15 @@ internal sealed record GatewayTarget(Uri BaseUrl, Secret? Token, string? TokenSo
         // A trailing slash makes "rpc" and "ws" resolve under the URL's path instead of replacing its last segment.
         return uri.AbsolutePath.EndsWith('/') ? uri : new UriBuilder(uri) { Path = uri.AbsolutePath + "/" }.Uri;
     }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    private static Uri RequireSafeTransport(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps || IsLoopback(url)
+            ? url
+            : throw new OpenClawException(
+                $"refusing to send a token to {url.Host} over plain http; use an https:// URL (or a gateway on this machine).");
 
     private static CredentialStoreOptions ReadOnlyStoreOptions(Func<string, string?> environment)
     {
