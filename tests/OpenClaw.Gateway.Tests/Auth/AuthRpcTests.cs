@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using OpenClaw.Gateway.Tests.Rpc;
 using static OpenClaw.Gateway.Tests.Rpc.TestGatewayAuth;
 
@@ -312,6 +313,29 @@ public sealed class AuthRpcTests : IAsyncLifetime
         _ = await revoked.ResultAsync("system.version", cancellationToken: Ct);
         Assert.False(revoked.TryTakeNotification(out var leaked), $"a deleted user's socket still got an event: {leaked}");
         Assert.Equal(1, _gateway.Service<OpenClaw.Gateway.Events.EventHub>().SubscriberCount);
+    }
+
+    [Fact]
+    public async Task AccessTokenExpiry_EndsItsRightsOverHttpAndOnAnOpenSocket()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await TestGatewayAuth.StartAsync(time: time);
+        var user = await gateway.CreateAndLoginAsync("alice", "viewer");
+        using var http = gateway.Rpc(user.AccessToken);
+        await using var socket = await gateway.ConnectedSocketAsync(user.AccessToken);
+        _ = await http.ResultAsync("auth.me", cancellationToken: Ct);
+        _ = await socket.ResultAsync("auth.me", cancellationToken: Ct);
+
+        time.Advance(TimeSpan.FromMinutes(16));
+
+        Assert.Equal(-32001, (await http.ErrorAsync("auth.me", cancellationToken: Ct)).Code);
+        Assert.Equal(-32001, (await socket.ErrorAsync("auth.me", cancellationToken: Ct)).Code);
+
+        // The refresh token still buys a new pair, and connect with it restores the socket.
+        using var anonymous = gateway.Rpc(token: null);
+        var next = await anonymous.ResultAsync("auth.refresh", Params(new { refreshToken = user.RefreshToken }), Ct);
+        _ = await socket.ResultAsync("connect", Params(new { token = next.GetProperty("accessToken").GetString() }), Ct);
+        _ = await socket.ResultAsync("auth.me", cancellationToken: Ct);
     }
 
     [Fact]
