@@ -137,6 +137,40 @@ public sealed class AuthLimitsRpcTests
     }
 
     [Fact]
+    public async Task AuthFailures_CredentialsInAnotherScheme_CountAndAreRefusedWhileBlocked()
+    {
+        await using var gateway = await TestGatewayAuth.StartAsync("{ gateway: { limits: { requestsPerMinute: 100000, authFailuresPerMinute: 3 } } }");
+        var uri = new UriBuilder(gateway.Address) { Scheme = "ws", Path = "/ws" }.Uri;
+
+        // Two over HTTP, one on a WebSocket upgrade.
+        for (var i = 0; i < 2; i++)
+        {
+            using var basic = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent(VersionRequest, System.Text.Encoding.UTF8, "application/json") };
+            basic.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", "YWxpY2U6cGFzc3dvcmQ=");
+            using var answer = await gateway.Http.SendAsync(basic, Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        }
+
+        using (var upgrade = new ClientWebSocket())
+        {
+            upgrade.Options.CollectHttpResponseDetails = true;
+            upgrade.Options.SetRequestHeader("Authorization", "Basic YWxpY2U6cGFzc3dvcmQ=");
+            _ = await Assert.ThrowsAsync<WebSocketException>(() => upgrade.ConnectAsync(uri, Ct));
+            Assert.Equal(HttpStatusCode.Unauthorized, upgrade.HttpStatusCode);
+        }
+
+        var (status, body, _) = await gateway.PostAsync(VersionRequest, TestGateway.Token);
+
+        Assert.Equal(429, status);
+        Assert.Equal(-32004, ErrorOf(body).Code);
+        using var blocked = new ClientWebSocket();
+        blocked.Options.CollectHttpResponseDetails = true;
+        blocked.Options.SetRequestHeader("Authorization", "Basic YWxpY2U6cGFzc3dvcmQ=");
+        _ = await Assert.ThrowsAsync<WebSocketException>(() => blocked.ConnectAsync(uri, Ct));
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.HttpStatusCode);
+    }
+
+    [Fact]
     public async Task AuthFailures_WrongConnectsAndWrongPasswords_CountTowardTheSameLimit()
     {
         await using var gateway = await TestGatewayAuth.StartAsync("{ gateway: { limits: { requestsPerMinute: 100000, authFailuresPerMinute: 3 } } }");
