@@ -367,6 +367,32 @@ public sealed class AuthRpcTests : IAsyncLifetime
         Assert.Empty(list.GetProperty("users").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("has space", "correct horse battery staple", "username")]
+    [InlineData("alice", "short", "password")]
+    public async Task CreateUser_InvalidField_IsInvalidParamsNamingTheField(string username, string password, string field)
+    {
+        using var admin = _gateway.Rpc();
+
+        var error = await admin.ErrorAsync("users.create", Params(new { username, password, role = "viewer" }), Ct);
+
+        Assert.Equal(-32602, error.Code);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(field, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("users.update", """{"id":"aaaaaaaaaaaa","role":"viewer"}""")]
+    [InlineData("users.delete", """{"id":"aaaaaaaaaaaa"}""")]
+    public async Task UnknownUser_UpdateOrDelete_IsNotFound(string method, string parameters)
+    {
+        using var admin = _gateway.Rpc();
+
+        var error = await admin.ErrorAsync(method, parameters, Ct);
+
+        Assert.Equal(-32003, error.Code);
+    }
+
     [Fact]
     public async Task UsersList_NeverCarriesPasswordHashes()
     {
