@@ -275,6 +275,47 @@ public sealed class AuthRpcTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task PasswordChange_SignsTheUserOutEverywhere_NewPasswordSignsIn(string transport)
+    {
+        var user = await _gateway.CreateAndLoginAsync("alice", "viewer");
+        var client = await ClientAsync(transport, user.AccessToken);
+        try
+        {
+            using var gatewayAdmin = _gateway.Rpc();
+
+            _ = await gatewayAdmin.ResultAsync("users.update", Params(new { id = user.Id, password = "a brand new passphrase" }), Ct);
+
+            Assert.Equal(-32001, (await client.ErrorAsync("auth.me", cancellationToken: Ct)).Code);
+            using var anonymous = _gateway.Rpc(token: null);
+            Assert.Equal(-32001, (await anonymous.ErrorAsync("auth.refresh", Params(new { refreshToken = user.RefreshToken }), Ct)).Code);
+            Assert.Equal(-32001, (await anonymous.ErrorAsync("auth.login", Params(new { username = "alice", password = AuthHarness.Password }), Ct)).Code);
+            _ = await anonymous.ResultAsync("auth.login", Params(new { username = "alice", password = "a brand new passphrase" }), Ct);
+        }
+        finally
+        {
+            await DisposeAsync(client);
+        }
+    }
+
+    [Fact]
+    public async Task Reactivation_LetsTheUserSignInAgain()
+    {
+        var user = await _gateway.CreateAndLoginAsync("alice", "viewer");
+        using var gatewayAdmin = _gateway.Rpc();
+        _ = await gatewayAdmin.ResultAsync("users.update", Params(new { id = user.Id, active = false }), Ct);
+
+        var updated = await gatewayAdmin.ResultAsync("users.update", Params(new { id = user.Id, active = true }), Ct);
+
+        Assert.True(updated.GetProperty("user").GetProperty("active").GetBoolean());
+        var again = await _gateway.LoginAsync(user.Id, user.Username);
+        using var client = _gateway.Rpc(again.AccessToken);
+        _ = await client.ResultAsync("auth.me", cancellationToken: Ct);
+        using var old = _gateway.Rpc(user.AccessToken);
+        Assert.Equal(-32001, (await old.ErrorAsync("auth.me", cancellationToken: Ct)).Code); // deactivation revoked the old family
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task DeletedUser_TokenStopsWorking(string transport)
     {
         var user = await _gateway.CreateAndLoginAsync("alice", "viewer");
