@@ -18,3 +18,22 @@ done
 body=$(curl -fsS "$address/health")
 echo "smoke: $address/health -> $body"
 echo "$body" | grep -q '"status":"ok"'
+
+# The published binary's JSON-RPC paths (source-generated JSON, Argon2, SQLite, WebSocket and framing all run here
+# under NativeAOT, where a missing serializer or trimmed type would only show at run time).
+export OPENCLAW_STATE_DIR="$state"
+rpc() { "$bin" rpc call --url "$address" "$@"; }
+check() { # check LABEL EXPECTED-SUBSTRING OUTPUT
+  if ! echo "$3" | grep -q -- "$2"; then echo "smoke: $1 failed:"; echo "$3"; exit 1; fi
+  echo "smoke: $1 ok"
+}
+check "system.version" '"openclaw"' "$(rpc system.version)"
+check "system.status (stored gateway token, read while the gateway runs)" '"uptimeSeconds"' "$(rpc system.status)"
+check "sessions.create" '"sessionKey"' "$(rpc sessions.create '{}')"
+check "sessions.list" '"sessions"' "$(rpc sessions.list '{"limit":5}')"
+check "config.get masks secrets" '"\*\*\*"' "$(rpc config.get '{}')"
+check "users.create" '"operator"' "$(rpc users.create '{"username":"smoke","password":"smoke-password-1","role":"operator"}')"
+login=$(OPENCLAW_GATEWAY_TOKEN= rpc auth.login '{"username":"smoke","password":"smoke-password-1"}')
+check "auth.login" '"refreshToken"' "$login"
+check "bad params name the field" 'limmit' "$(rpc sessions.list '{"limmit":5}' 2>&1 || true)"
+check "WebSocket through rpc stdio" '"result"' "$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"system.methods"}' | "$bin" rpc stdio --url "$address" --wait 5)"

@@ -53,6 +53,7 @@ public static class ConfigSchema
             Int<GatewayLimitsOptions>("pingIntervalSeconds", "Seconds between WebSocket pings.", 1, 3600, o => o.PingIntervalSeconds, (o, v) => o with { PingIntervalSeconds = v }),
             Int<GatewayLimitsOptions>("pongTimeoutSeconds", "Seconds without a pong before a WebSocket is closed.", 1, 3600, o => o.PongTimeoutSeconds, (o, v) => o with { PongTimeoutSeconds = v }),
             Int<GatewayLimitsOptions>("sendQueueMessages", "Messages waiting to be sent on one WebSocket before the client counts as too slow.", 1, 1_000_000, o => o.SendQueueMessages, (o, v) => o with { SendQueueMessages = v }),
+            Int<GatewayLimitsOptions>("sendQueueBytes", "Bytes waiting to be sent on one WebSocket before the client counts as too slow.", 65536, OneGiB, o => o.SendQueueBytes, (o, v) => o with { SendQueueBytes = v }),
             Int<GatewayLimitsOptions>("maxConcurrentRequestsPerSocket", "Requests one WebSocket may have running at once.", 1, 100_000, o => o.MaxConcurrentRequestsPerSocket, (o, v) => o with { MaxConcurrentRequestsPerSocket = v }),
             Int<GatewayLimitsOptions>("shutdownTimeoutSeconds", "Seconds a stopping gateway waits for requests in flight.", 0, 3600, o => o.ShutdownTimeoutSeconds, (o, v) => o with { ShutdownTimeoutSeconds = v }),
         ]);

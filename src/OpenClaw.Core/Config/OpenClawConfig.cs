@@ -127,6 +127,9 @@ public sealed record GatewayLimitsOptions
     /// <summary>Messages one WebSocket may have waiting to be sent; a client that falls further behind is disconnected.</summary>
     public int SendQueueMessages { get; init; } = 1024;
 
+    /// <summary>Bytes one WebSocket may have waiting to be sent; a client that falls further behind is disconnected.</summary>
+    public int SendQueueBytes { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>Requests one WebSocket may have running at once; further frames wait to be read.</summary>
     public int MaxConcurrentRequestsPerSocket { get; init; } = 64;
 

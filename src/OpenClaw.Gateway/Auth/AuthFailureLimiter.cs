@@ -81,6 +81,39 @@ internal sealed class AuthFailureLimiter
         entry.Add(now, _limit, _time);
     }
 
+    /// <summary>
+    /// Starts a slow attempt (a password check) from <paramref name="address"/>: false (with how long to wait) when the
+    /// address is blocked, counting attempts still running as failures, so parallel guesses cannot overshoot the
+    /// limit. Every true must be followed by <see cref="EndAttempt"/>.
+    /// </summary>
+    public bool TryBeginAttempt(IPAddress address, out TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var key = Normalize(address);
+        var now = _time.GetTimestamp();
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            if (_entries.Count >= MaxAddresses)
+            {
+                Evict(now);
+            }
+
+            entry = _entries.GetOrAdd(key, static _ => new Entry());
+        }
+
+        return entry.TryBegin(now, _limit, _time, out retryAfter);
+    }
+
+    /// <summary>Ends an attempt begun with <see cref="TryBeginAttempt"/>, counting it when it failed.</summary>
+    public void EndAttempt(IPAddress address, bool failed)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var key = Normalize(address);
+        var now = _time.GetTimestamp();
+        var entry = _entries.GetOrAdd(key, static _ => new Entry());
+        entry.End(now, _limit, _time, failed);
+    }
+
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private void Evict(long now)
@@ -116,6 +149,7 @@ internal sealed class AuthFailureLimiter
     private sealed class Entry
     {
         private readonly Queue<long> _failures = new();
+        private int _running;
 
         public long LastFailure { get; private set; }
 
@@ -152,12 +186,44 @@ internal sealed class AuthFailureLimiter
             }
         }
 
+        public bool TryBegin(long now, int limit, TimeProvider time, out TimeSpan retryAfter)
+        {
+            lock (_failures)
+            {
+                Prune(now, time);
+                if (_failures.Count + _running < limit)
+                {
+                    _running++;
+                    retryAfter = TimeSpan.Zero;
+                    return true;
+                }
+
+                // Over the limit with attempts still running: they decide within a second or so.
+                retryAfter = _failures.Count >= limit
+                    ? Window - time.GetElapsedTime(_failures.ElementAt(_failures.Count - limit), now)
+                    : TimeSpan.FromSeconds(1);
+                return false;
+            }
+        }
+
+        public void End(long now, int limit, TimeProvider time, bool failed)
+        {
+            lock (_failures)
+            {
+                _running = Math.Max(0, _running - 1);
+                if (failed)
+                {
+                    Add(now, limit, time);
+                }
+            }
+        }
+
         public bool IsIdle(long now, TimeProvider time)
         {
             lock (_failures)
             {
                 Prune(now, time);
-                return _failures.Count == 0;
+                return _failures.Count == 0 && _running == 0;
             }
         }
 

@@ -135,6 +135,7 @@ public static partial class GatewayHost
             throw;
         }
 
+        app.UseHostCheck();
         app.UseWebSockets();
         app.MapHealth(app.Services.GetRequiredService<GatewayClock>());
         app.MapStatus();

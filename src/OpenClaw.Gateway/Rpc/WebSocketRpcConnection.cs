@@ -31,12 +31,14 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
     private readonly int _maxConcurrentRequests;
     private ITimer? _closeDeadline;
     private string? _credential;
+    private readonly long _sendQueueBytes;
+    private long _queuedBytes;
     private int _closing;
     private int _draining;
 
     public WebSocketRpcConnection(
         WebSocket socket, string id, IPAddress? remoteAddress, Principal? principal, RpcDispatcher dispatcher,
-        GatewayMetrics metrics, ILogger logger, TimeProvider time, int sendQueueMessages, int maxConcurrentRequests)
+        GatewayMetrics metrics, ILogger logger, TimeProvider time, int sendQueueMessages, long sendQueueBytes, int maxConcurrentRequests)
         : base("ws", id, remoteAddress, principal)
     {
         _socket = socket;
@@ -44,6 +46,7 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _sendQueueBytes = sendQueueBytes;
         _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(sendQueueMessages)
         {
             SingleReader = true,
@@ -106,13 +109,16 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
             return false;
         }
 
-        if (_outbox.Writer.TryWrite(new Outgoing(message, null, null)))
+        // Bytes are reserved before the write, so concurrent pushes cannot together pass the limit.
+        if (Interlocked.Add(ref _queuedBytes, message.Length) <= _sendQueueBytes && _outbox.Writer.TryWrite(new Outgoing(message, null, null)))
         {
             _metrics.SendQueueChanged(1);
             return true;
         }
 
-        // The queue is full: the client reads too slowly. Drop it rather than buffer without limit.
+        Interlocked.Add(ref _queuedBytes, -message.Length);
+
+        // The queue is full (in messages or bytes): the client reads too slowly. Drop it rather than buffer without limit.
         _metrics.SlowConsumerDisconnected();
         LogSlowConsumer(_logger, Id);
         Abort();
@@ -281,6 +287,7 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
 
                 _metrics.SendQueueChanged(-1);
                 await _socket.SendAsync(outgoing.Message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                Interlocked.Add(ref _queuedBytes, -outgoing.Message.Length);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)

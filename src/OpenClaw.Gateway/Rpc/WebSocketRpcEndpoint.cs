@@ -83,7 +83,7 @@ internal sealed class WebSocketRpcEndpoint(
         });
         var id = "w" + Interlocked.Increment(ref s_connections).ToString("x", CultureInfo.InvariantCulture);
         using var connection = new WebSocketRpcConnection(
-            socket, id, address, principal, dispatcher, metrics, logger, time, limits.SendQueueMessages, limits.MaxConcurrentRequestsPerSocket)
+            socket, id, address, principal, dispatcher, metrics, logger, time, limits.SendQueueMessages, limits.SendQueueBytes, limits.MaxConcurrentRequestsPerSocket)
         {
             Credential = credential,
             Recheck = tokens.Recheck,

@@ -17,6 +17,7 @@ internal sealed class AuthGate : IDisposable
     private readonly AuthFailureLimiter _failures;
     private readonly RequestRateLimiter _requests;
     private readonly IDisposable _subscription;
+    private readonly SemaphoreSlim _signIns = new(Environment.ProcessorCount, Environment.ProcessorCount);
 
     public AuthGate(TokenService tokens, AuthFailureLimiter failures, RequestRateLimiter requests, ConfigMonitor config)
     {
@@ -55,21 +56,43 @@ internal sealed class AuthGate : IDisposable
     /// Runs a sign-in (<c>auth.login</c>, <c>auth.refresh</c>) as an authentication attempt of <paramref name="address"/>:
     /// refused while the address is blocked, and counted when it fails.
     /// </summary>
+    /// <remarks>
+    /// A password check takes tens of milliseconds, so attempts still running count against the address's limit
+    /// (parallel guesses cannot overshoot it), and at most one check per core runs at once (parallel sign-ins cannot
+    /// exhaust memory: each Argon2id check holds its memory cost).
+    /// </remarks>
     public async Task<T> GuardAsync<T>(IPAddress? address, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        if (CheckBlocked(address) is { } blocked)
+        if (address is not null && !_failures.TryBeginAttempt(address, out var retryAfter))
         {
-            throw new RpcException(blocked.Code, blocked.Message, blocked.Data);
+            throw new RpcException(RpcErrorCodes.RateLimited, "Too many failed authentications from this address; try again later.",
+                RpcError.RateLimited(retryAfter).Data);
         }
 
+        var failed = true;
+        await _signIns.WaitAsync(cancellationToken);
         try
         {
-            return await attempt(cancellationToken);
+            var result = await attempt(cancellationToken);
+            failed = false;
+            return result;
         }
         catch (AuthException ex) when (ex.Kind == AuthErrorKind.Unauthenticated)
         {
-            RecordFailure(address);
+            throw; // a wrong credential: counted below
+        }
+        catch
+        {
+            failed = false; // not a wrong credential (invalid params, cancellation)
             throw;
+        }
+        finally
+        {
+            _signIns.Release();
+            if (address is not null)
+            {
+                _failures.EndAttempt(address, failed);
+            }
         }
     }
 
@@ -92,5 +115,9 @@ internal sealed class AuthGate : IDisposable
     public RpcError? TryAcquireRequest(string subject) =>
         _requests.TryAcquire(subject, out var retryAfter) ? null : RpcError.RateLimited(retryAfter);
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _signIns.Dispose();
+    }
 }

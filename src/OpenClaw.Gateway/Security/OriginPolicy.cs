@@ -42,19 +42,38 @@ internal sealed class OriginPolicy(LiveConfig config)
     }
 
     /// <summary>
-    /// Whether the Host header names this gateway. On a loopback bind only loopback names are accepted, so a web page
-    /// whose DNS name was re-bound to 127.0.0.1 cannot pass as the gateway's own origin (DNS rebinding).
+    /// Whether the Host header can name this gateway. DNS rebinding needs a host name, so: <c>localhost</c> and IP
+    /// literals pass (on a loopback bind only loopback ones), and any other name only when it is the host of an origin
+    /// in <c>gateway.cors.allowedOrigins</c> (a gateway behind a name must list that name's origin anyway).
     /// </summary>
     public bool IsHostAllowed(HttpRequest request)
     {
-        if (!IsLoopbackBind(config.Current.Gateway.Bind))
+        var host = request.Host.Host.Trim('[', ']');
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        var host = request.Host.Host;
-        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        var current = config.Current;
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return !IsLoopbackBind(current.Gateway.Bind) || IPAddress.IsLoopback(address);
+        }
+
+        if (host.Length == 0 || IsLoopbackBind(current.Gateway.Bind))
+        {
+            return false;
+        }
+
+        foreach (var allowed in current.Gateway.Cors.AllowedOrigins)
+        {
+            if (Uri.TryCreate(allowed, UriKind.Absolute, out var origin) && string.Equals(origin.Host, host, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsLoopbackBind(string bind) =>

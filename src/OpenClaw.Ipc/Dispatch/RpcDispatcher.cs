@@ -176,7 +176,9 @@ public sealed partial class RpcDispatcher
     {
         if (!_methods.Frozen.TryGetValue(context.Method, out var method))
         {
-            return new RpcError(RpcErrorCodes.MethodNotFound, $"Method not found: '{Shorten(context.Method)}'.");
+            // Still a call: the hooks count it (as a method anyone may call), so unknown names are not a free channel.
+            return _options.Hooks?.BeforeCall(context, Role.None)
+                ?? new RpcError(RpcErrorCodes.MethodNotFound, $"Method not found: '{Shorten(context.Method)}'.");
         }
 
         if (_options.Hooks?.BeforeCall(context, method.MinimumRole) is { } refused)

@@ -165,10 +165,12 @@ public sealed class LimitsTests
         Assert.Null(socket.CloseStatus);
     }
 
-    [Fact]
-    public async Task WebSocketPeer_ThatNeverReads_IsDisconnectedNotBuffered()
+    [Theory]
+    [InlineData("sendQueueMessages: 4")] // few, large replies
+    [InlineData("sendQueueMessages: 1000000, sendQueueBytes: 65536")] // the byte bound holds when the count would not
+    public async Task WebSocketPeer_ThatNeverReads_IsDisconnectedNotBuffered(string limit)
     {
-        await using var gateway = await TestGateway.StartAsync("{ gateway: { limits: { sendQueueMessages: 4, maxBatch: 100 } } }");
+        await using var gateway = await TestGateway.StartAsync("{ gateway: { limits: { " + limit + ", maxBatch: 100 } } }");
         using var slow = await RawWebSocket.ConnectAsync(gateway.Address, TestGateway.Token, receiveBufferBytes: 4096);
 
         // Each batch's reply is large; the client reads none of them. The kernel buffers fill, then the send queue.

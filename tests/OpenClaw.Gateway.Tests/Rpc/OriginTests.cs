@@ -130,4 +130,34 @@ public sealed class OriginTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/health")]
+    [InlineData("/")]
+    public async Task AnyRoute_WithForeignHostHeader_OnLoopbackBind_Is403(string path)
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = "evil.example:" + gateway.Address.Port;
+
+        using var response = await gateway.Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("openclaw_", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    public async Task AnyRoute_WithLoopbackHostHeader_IsServed(string host)
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
+        request.Headers.Host = host + ":" + gateway.Address.Port;
+
+        using var response = await gateway.Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }

@@ -124,15 +124,18 @@ public sealed class RpcDispatcherAuthorizationTests
     }
 
     [Fact]
-    public async Task Dispatch_BeforeCall_IsNotAskedAboutUnknownMethodsOrInvalidRequests()
+    public async Task Dispatch_BeforeCall_CountsUnknownMethodsAsAnyoneMayCall_ButNotInvalidRequests()
     {
-        var hooks = new RecordingHooks();
+        var hooks = new RecordingHooks { Refuse = (context, _) => context.Method == "limited.nope" ? RpcError.RateLimited(TimeSpan.FromSeconds(2)) : null };
         var harness = new DispatchHarness(new RpcDispatcherOptions { Hooks = hooks });
 
-        await harness.SendAsync("""{"jsonrpc": "2.0", "method": "nope", "id": 1}""");
+        var unknown = RpcAssert.Single(await harness.SendAsync("""{"jsonrpc": "2.0", "method": "nope", "id": 1}"""));
+        var limited = RpcAssert.Single(await harness.SendAsync("""{"jsonrpc": "2.0", "method": "limited.nope", "id": 2}"""));
         await harness.SendAsync("""{"jsonrpc": "1.0", "method": "echo", "id": 1}""");
 
-        Assert.Empty(hooks.Before);
+        RpcAssert.Error(unknown, "1", RpcErrorCodes.MethodNotFound);
+        RpcAssert.Error(limited, "2", RpcErrorCodes.RateLimited); // an unknown name is no way around the rate limit
+        Assert.Equal([("nope", Role.None, false), ("limited.nope", Role.None, false)], hooks.Before);
     }
 
     [Fact]
