@@ -37,6 +37,9 @@ internal sealed class AuthException : OpenClawException
     /// <summary>What kind of failure this is.</summary>
     public AuthErrorKind Kind { get; }
 
+    /// <summary>For <see cref="AuthErrorKind.Invalid"/>: the params field at fault (<c>data.field</c>), when one is.</summary>
+    public string? Field { get; init; }
+
     /// <summary>For <see cref="AuthErrorKind.RateLimited"/>: how long until a retry can succeed (<c>data.retryAfterSeconds</c>).</summary>
     public TimeSpan? RetryAfter { get; private init; }
 

@@ -49,12 +49,12 @@ internal sealed class PasswordHasher
     {
         if (password is null || password.Length < MinPasswordLength)
         {
-            throw new AuthException(AuthErrorKind.Invalid, $"The password is too short; use at least {MinPasswordLength} characters.");
+            throw new AuthException(AuthErrorKind.Invalid, $"The password is too short; use at least {MinPasswordLength} characters.") { Field = "password" };
         }
 
         if (password.Length > MaxPasswordLength)
         {
-            throw new AuthException(AuthErrorKind.Invalid, $"The password is too long; use at most {MaxPasswordLength} characters.");
+            throw new AuthException(AuthErrorKind.Invalid, $"The password is too long; use at most {MaxPasswordLength} characters.") { Field = "password" };
         }
     }
 

@@ -484,12 +484,12 @@ internal sealed partial class UserStore : IDisposable
     {
         if (!IdFormat.TryValidate("The username", username, out var error))
         {
-            throw new AuthException(AuthErrorKind.Invalid, error);
+            throw new AuthException(AuthErrorKind.Invalid, error) { Field = "username" };
         }
 
         if (username.Length > 64)
         {
-            throw new AuthException(AuthErrorKind.Invalid, "The username is too long; use at most 64 characters.");
+            throw new AuthException(AuthErrorKind.Invalid, "The username is too long; use at most 64 characters.") { Field = "username" };
         }
     }
 
@@ -497,7 +497,7 @@ internal sealed partial class UserStore : IDisposable
     {
         if (role is not (Role.Viewer or Role.Operator or Role.Admin))
         {
-            throw new AuthException(AuthErrorKind.Invalid, "The role must be viewer, operator or admin.");
+            throw new AuthException(AuthErrorKind.Invalid, "The role must be viewer, operator or admin.") { Field = "role" };
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +66,7 @@ internal static class GatewayRpcExtensions
             AuthErrorKind.NotFound => new RpcError(RpcErrorCodes.NotFound, e.Message),
             AuthErrorKind.Conflict => new RpcError(RpcErrorCodes.Conflict, e.Message),
             AuthErrorKind.RateLimited => RpcError.RateLimited(e.RetryAfter ?? TimeSpan.FromSeconds(1), e.Message),
-            _ => new RpcError(RpcErrorCodes.InvalidParams, e.Message),
+            _ => new RpcError(RpcErrorCodes.InvalidParams, e.Message, e.Field is null ? null : new JsonObject { ["field"] = e.Field }),
         },
         _ => null,
     };

@@ -64,8 +64,15 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
         {
             if (!TryBearer(request.Headers.Authorization.ToString(), out var token))
             {
-                await WriteErrorAsync(response, StatusCodes.Status401Unauthorized,
-                    new RpcError(RpcErrorCodes.Unauthenticated, "Authentication failed: use 'Authorization: Bearer <token>'."));
+                // A credential in another scheme is a failed authentication like a wrong token (and refused while blocked).
+                var refused = auth.CheckBlocked(address)
+                    ?? new RpcError(RpcErrorCodes.Unauthenticated, "Authentication failed: use 'Authorization: Bearer <token>'.");
+                if (refused.Code == RpcErrorCodes.Unauthenticated)
+                {
+                    auth.RecordFailure(address);
+                }
+
+                await WriteErrorAsync(response, StatusFor(refused), refused);
                 return;
             }
 

@@ -52,8 +52,13 @@ internal sealed class WebSocketRpcEndpoint(
             var header = context.Request.Headers.Authorization.ToString();
             var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
             var (authenticated, error) = token.Length == 0
-                ? (null, AuthGate.InvalidCredential)
+                ? (null, auth.CheckBlocked(address) ?? AuthGate.InvalidCredential)
                 : await auth.AuthenticateAsync(token, address, context.RequestAborted);
+            if (token.Length == 0 && error!.Code == RpcErrorCodes.Unauthenticated)
+            {
+                auth.RecordFailure(address); // a credential in another scheme is a failed authentication too
+            }
+
             if (error is not null)
             {
                 context.Response.StatusCode = error.Code == RpcErrorCodes.RateLimited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;

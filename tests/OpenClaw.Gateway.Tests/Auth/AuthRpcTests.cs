@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using OpenClaw.Gateway.Tests.Rpc;
 using static OpenClaw.Gateway.Tests.Rpc.TestGatewayAuth;
 
@@ -274,6 +275,47 @@ public sealed class AuthRpcTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task PasswordChange_SignsTheUserOutEverywhere_NewPasswordSignsIn(string transport)
+    {
+        var user = await _gateway.CreateAndLoginAsync("alice", "viewer");
+        var client = await ClientAsync(transport, user.AccessToken);
+        try
+        {
+            using var gatewayAdmin = _gateway.Rpc();
+
+            _ = await gatewayAdmin.ResultAsync("users.update", Params(new { id = user.Id, password = "a brand new passphrase" }), Ct);
+
+            Assert.Equal(-32001, (await client.ErrorAsync("auth.me", cancellationToken: Ct)).Code);
+            using var anonymous = _gateway.Rpc(token: null);
+            Assert.Equal(-32001, (await anonymous.ErrorAsync("auth.refresh", Params(new { refreshToken = user.RefreshToken }), Ct)).Code);
+            Assert.Equal(-32001, (await anonymous.ErrorAsync("auth.login", Params(new { username = "alice", password = AuthHarness.Password }), Ct)).Code);
+            _ = await anonymous.ResultAsync("auth.login", Params(new { username = "alice", password = "a brand new passphrase" }), Ct);
+        }
+        finally
+        {
+            await DisposeAsync(client);
+        }
+    }
+
+    [Fact]
+    public async Task Reactivation_LetsTheUserSignInAgain()
+    {
+        var user = await _gateway.CreateAndLoginAsync("alice", "viewer");
+        using var gatewayAdmin = _gateway.Rpc();
+        _ = await gatewayAdmin.ResultAsync("users.update", Params(new { id = user.Id, active = false }), Ct);
+
+        var updated = await gatewayAdmin.ResultAsync("users.update", Params(new { id = user.Id, active = true }), Ct);
+
+        Assert.True(updated.GetProperty("user").GetProperty("active").GetBoolean());
+        var again = await _gateway.LoginAsync(user.Id, user.Username);
+        using var client = _gateway.Rpc(again.AccessToken);
+        _ = await client.ResultAsync("auth.me", cancellationToken: Ct);
+        using var old = _gateway.Rpc(user.AccessToken);
+        Assert.Equal(-32001, (await old.ErrorAsync("auth.me", cancellationToken: Ct)).Code); // deactivation revoked the old family
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task DeletedUser_TokenStopsWorking(string transport)
     {
         var user = await _gateway.CreateAndLoginAsync("alice", "viewer");
@@ -315,6 +357,29 @@ public sealed class AuthRpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AccessTokenExpiry_EndsItsRightsOverHttpAndOnAnOpenSocket()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await TestGatewayAuth.StartAsync(time: time);
+        var user = await gateway.CreateAndLoginAsync("alice", "viewer");
+        using var http = gateway.Rpc(user.AccessToken);
+        await using var socket = await gateway.ConnectedSocketAsync(user.AccessToken);
+        _ = await http.ResultAsync("auth.me", cancellationToken: Ct);
+        _ = await socket.ResultAsync("auth.me", cancellationToken: Ct);
+
+        time.Advance(TimeSpan.FromMinutes(16));
+
+        Assert.Equal(-32001, (await http.ErrorAsync("auth.me", cancellationToken: Ct)).Code);
+        Assert.Equal(-32001, (await socket.ErrorAsync("auth.me", cancellationToken: Ct)).Code);
+
+        // The refresh token still buys a new pair, and connect with it restores the socket.
+        using var anonymous = gateway.Rpc(token: null);
+        var next = await anonymous.ResultAsync("auth.refresh", Params(new { refreshToken = user.RefreshToken }), Ct);
+        _ = await socket.ResultAsync("connect", Params(new { token = next.GetProperty("accessToken").GetString() }), Ct);
+        _ = await socket.ResultAsync("auth.me", cancellationToken: Ct);
+    }
+
+    [Fact]
     public async Task CreateUser_DuplicateUsernameInAnyCase_IsConflict()
     {
         _ = await _gateway.CreateUserAsync("alice", "viewer");
@@ -341,6 +406,32 @@ public sealed class AuthRpcTests : IAsyncLifetime
         Assert.Contains("role", error.Message, StringComparison.Ordinal);
         var list = await admin.ResultAsync("users.list", cancellationToken: Ct);
         Assert.Empty(list.GetProperty("users").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("has space", "correct horse battery staple", "username")]
+    [InlineData("alice", "short", "password")]
+    public async Task CreateUser_InvalidField_IsInvalidParamsNamingTheField(string username, string password, string field)
+    {
+        using var admin = _gateway.Rpc();
+
+        var error = await admin.ErrorAsync("users.create", Params(new { username, password, role = "viewer" }), Ct);
+
+        Assert.Equal(-32602, error.Code);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(field, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("users.update", """{"id":"aaaaaaaaaaaa","role":"viewer"}""")]
+    [InlineData("users.delete", """{"id":"aaaaaaaaaaaa"}""")]
+    public async Task UnknownUser_UpdateOrDelete_IsNotFound(string method, string parameters)
+    {
+        using var admin = _gateway.Rpc();
+
+        var error = await admin.ErrorAsync(method, parameters, Ct);
+
+        Assert.Equal(-32003, error.Code);
     }
 
     [Fact]

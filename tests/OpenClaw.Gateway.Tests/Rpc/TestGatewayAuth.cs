@@ -16,9 +16,17 @@ internal static class TestGatewayAuth
     public const string GenerousLimits = "{ gateway: { limits: { requestsPerMinute: 1000000, authFailuresPerMinute: 1000000 } } }";
 
     /// <summary>A gateway whose new password hashes use the cheapest Argon2id cost, so sign-ins stay fast.</summary>
-    public static Task<TestGateway> StartAsync(string config = GenerousLimits) =>
+    /// <param name="config">The gateway's config file (JSON5).</param>
+    /// <param name="time">The clock of the auth services and limiters, when a test moves time itself.</param>
+    public static Task<TestGateway> StartAsync(string config = GenerousLimits, TimeProvider? time = null) =>
         TestGateway.StartAsync(config, services: services =>
-            services.Replace(ServiceDescriptor.Singleton(new AuthOptions { PasswordHash = AuthHarness.FastHash })));
+        {
+            services.Replace(ServiceDescriptor.Singleton(new AuthOptions { PasswordHash = AuthHarness.FastHash }));
+            if (time is not null)
+            {
+                services.Replace(ServiceDescriptor.Singleton(time));
+            }
+        });
 
     /// <summary>Creates a user with the gateway token (over HTTP) and returns its id.</summary>
     public static async Task<string> CreateUserAsync(this TestGateway gateway, string username, string role)
