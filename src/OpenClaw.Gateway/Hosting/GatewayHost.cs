@@ -142,6 +142,11 @@ public static partial class GatewayHost
         app.MapJsonRpc();
         var readiness = app.Services.GetRequiredService<GatewayReadiness>();
         app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
+
+        // Start-up allocates a few megabytes that are garbage once the gateway is up (config parsing, schema creation,
+        // DI graph building). Collect them once and give the pages back, so a gateway that sits idle stays small.
+        app.Lifetime.ApplicationStarted.Register(() => ThreadPool.UnsafeQueueUserWorkItem(
+            static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null));
         StartWatchingConfig(app);
         return app;
     }

@@ -158,30 +158,48 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
             }
 
             await _closed.CancelAsync();
+
+            // Requests still running see the cancellation; wait for them (bounded) so none outlives its connection.
+            var deadline = _time.GetTimestamp();
+            for (var i = 0; i < _maxConcurrentRequests; i++)
+            {
+                var left = TimeSpan.FromSeconds(5) - _time.GetElapsedTime(deadline);
+                if (left <= TimeSpan.Zero || !await _inFlight.WaitAsync(left, CancellationToken.None))
+                {
+                    break;
+                }
+            }
         }
     }
 
     private async Task DrainThenCloseAsync()
     {
         Volatile.Write(ref _draining, 1);
+        var held = 0;
         try
         {
-            // Holding every permit means no request is running.
-            for (var i = 0; i < _maxConcurrentRequests; i++)
+            // Holding every permit means no request is running (and, draining, none starts).
+            for (; held < _maxConcurrentRequests; held++)
             {
                 await _inFlight.WaitAsync(_closed.Token);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
-            return; // the socket is gone already
+            // The socket is gone already.
         }
-        catch (ObjectDisposedException)
+        finally
         {
-            return;
+            if (held > 0)
+            {
+                _inFlight.Release(held);
+            }
         }
 
-        Close(WebSocketCloseStatus.EndpointUnavailable, "the gateway is stopping");
+        if (held == _maxConcurrentRequests)
+        {
+            Close(WebSocketCloseStatus.EndpointUnavailable, "the gateway is stopping");
+        }
     }
 
     private async Task ReceiveLoopAsync(int maxMessageBytes, CancellationToken cancellationToken)
