@@ -155,9 +155,30 @@ public static partial class GatewayHost
     // gateway still runs; config.set applies its own writes either way.
     private static void StartWatchingConfig(WebApplication app)
     {
+        // Subscribers of the "system" topic hear about every applied edit (key paths only, never values).
+        var hub = app.Services.GetRequiredService<EventHub>();
+        var monitor = app.Services.GetRequiredService<ConfigMonitor>();
+        var subscription = monitor.OnChange(change => hub.Publish(EventHub.SystemTopic, "config_changed", writer =>
+        {
+            writer.WriteStartArray("changedKeys"u8);
+            foreach (var key in change.ChangedKeys)
+            {
+                writer.WriteStringValue(key);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("restartRequiredKeys"u8);
+            foreach (var key in change.RestartRequiredKeys)
+            {
+                writer.WriteStringValue(key);
+            }
+
+            writer.WriteEndArray();
+        }));
+        app.Lifetime.ApplicationStopping.Register(subscription.Dispose);
         try
         {
-            app.Services.GetRequiredService<ConfigMonitor>().Start();
+            monitor.Start();
         }
         catch (OpenClawException ex)
         {

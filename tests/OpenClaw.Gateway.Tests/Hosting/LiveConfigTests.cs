@@ -42,4 +42,22 @@ public sealed class LiveConfigTests
         var (_, after, _) = await gateway.PostAsync(s_batchOfFour);
         Assert.Equal(4, JsonDocument.Parse(after).RootElement.GetArrayLength());
     }
+
+    [Fact]
+    public async Task EditedConfig_IsPushedToSystemSubscribers_AsKeyPathsOnly()
+    {
+        await using var gateway = await TestGateway.StartAsync("{ gateway: { limits: { maxBatch: 3 } } }");
+        await using var socket = await gateway.RpcSocketAsync(TestContext.Current.CancellationToken);
+        await socket.ResultAsync("events.subscribe", """{"topics":["system"]}""", TestContext.Current.CancellationToken);
+
+        await File.WriteAllTextAsync(gateway.Paths.ConfigFile, "{ gateway: { limits: { maxBatch: 5 } }, providers: { openai: { apiKey: 'sk-live-secret-123' } } }",
+            TestContext.Current.CancellationToken);
+        var pushed = await socket.WaitForNotificationAsync(
+            p => p.GetProperty("type").GetString() == "config_changed", TestContext.Current.CancellationToken);
+
+        var fields = pushed.GetProperty("params");
+        Assert.Equal("system", fields.GetProperty("topic").GetString());
+        Assert.Contains("gateway.limits.maxBatch", fields.GetProperty("changedKeys").EnumerateArray().Select(k => k.GetString()));
+        Assert.DoesNotContain("sk-live-secret-123", pushed.ToString(), StringComparison.Ordinal);
+    }
 }
