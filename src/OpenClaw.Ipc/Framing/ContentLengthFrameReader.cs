@@ -10,97 +10,54 @@ namespace OpenClaw.Ipc.Framing;
 /// The body is returned as a slice of the pipe's buffer (no copy). A declared length over the limit is rejected as soon
 /// as the header is read, before any of the body is buffered.
 /// </remarks>
-internal sealed class ContentLengthFrameReader(PipeReader reader, int maxMessageBytes) : IFrameReader
+internal sealed class ContentLengthFrameReader(PipeReader reader, int maxMessageBytes) : PipeFrameReader(reader, maxMessageBytes)
 {
     private const int NoBody = -1;
-
-    private readonly PipeReader _reader = reader;
-    private readonly int _maxMessageBytes = maxMessageBytes;
-
-    // The end of the body handed out last; consumed at the start of the next read so the caller's slice stays valid.
-    private SequencePosition _pendingConsumed;
-    private bool _hasPending;
-    private bool _faulted;
 
     // The length of the body whose header has been consumed but whose bytes have not all arrived yet.
     private long _bodyLength = NoBody;
 
     private static ReadOnlySpan<byte> HeaderTerminator => "\r\n\r\n"u8;
 
-    public async ValueTask<ReadOnlySequence<byte>?> ReadAsync(CancellationToken cancellationToken)
+    protected override bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame)
     {
-        if (_faulted)
+        frame = default;
+        if (_bodyLength == NoBody)
         {
-            throw FramingErrors.Faulted();
-        }
-
-        if (_hasPending)
-        {
-            _hasPending = false;
-            _reader.AdvanceTo(_pendingConsumed);
-        }
-
-        try
-        {
-            while (true)
+            if (!TryReadHeader(ref buffer, out var length))
             {
-                var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (result.IsCanceled)
-                {
-                    _reader.AdvanceTo(result.Buffer.Start);
-                    throw new OperationCanceledException("The pending frame read was cancelled.");
-                }
-
-                var buffer = result.Buffer;
-                if (_bodyLength == NoBody)
-                {
-                    if (!TryReadHeader(ref buffer, out var length))
-                    {
-                        if (result.IsCompleted)
-                        {
-                            if (buffer.IsEmpty)
-                            {
-                                _reader.AdvanceTo(buffer.End);
-                                return null;
-                            }
-
-                            throw FramingErrors.EndInHeader();
-                        }
-
-                        _reader.AdvanceTo(buffer.Start, buffer.End);
-                        continue;
-                    }
-
-                    if (length > _maxMessageBytes)
-                    {
-                        throw FramingErrors.MessageTooLarge(length, _maxMessageBytes);
-                    }
-
-                    _bodyLength = length;
-                }
-
-                if (buffer.Length >= _bodyLength)
-                {
-                    var body = buffer.Slice(0, _bodyLength);
-                    _pendingConsumed = body.End;
-                    _hasPending = true;
-                    _bodyLength = NoBody;
-                    return body;
-                }
-
-                if (result.IsCompleted)
-                {
-                    throw FramingErrors.EndInBody(_bodyLength, buffer.Length);
-                }
-
-                // The header (if just parsed) is consumed; wait until the whole body is buffered.
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                return false;
             }
+
+            if (length > MaxMessageBytes)
+            {
+                throw FramingErrors.MessageTooLarge(length, MaxMessageBytes);
+            }
+
+            _bodyLength = length;
         }
-        catch (FramingException)
+
+        if (buffer.Length < _bodyLength)
         {
-            _faulted = true;
-            throw;
+            return false; // the header is consumed; wait until the whole body is buffered
+        }
+
+        frame = buffer.Slice(0, _bodyLength);
+        buffer = buffer.Slice(_bodyLength);
+        _bodyLength = NoBody;
+        return true;
+    }
+
+    protected override void CheckCleanEnd(in ReadOnlySequence<byte> rest)
+    {
+        if (_bodyLength != NoBody)
+        {
+            throw FramingErrors.EndInBody(_bodyLength, rest.Length);
+        }
+
+        if (!rest.IsEmpty)
+        {
+            throw FramingErrors.EndInHeader();
         }
     }
 

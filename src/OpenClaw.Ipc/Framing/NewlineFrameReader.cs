@@ -8,74 +8,32 @@ namespace OpenClaw.Ipc.Framing;
 /// The line is returned as a slice of the pipe's buffer (no copy). The search for the newline never looks further than
 /// the limit allows, so a peer that never sends one costs at most the limit plus the pipe's segment, then an error.
 /// </remarks>
-internal sealed class NewlineFrameReader(PipeReader reader, int maxMessageBytes) : IFrameReader
+internal sealed class NewlineFrameReader(PipeReader reader, int maxMessageBytes) : PipeFrameReader(reader, maxMessageBytes)
 {
-    private readonly PipeReader _reader = reader;
-    private readonly int _maxMessageBytes = maxMessageBytes;
-
-    private SequencePosition _pendingConsumed;
-    private bool _hasPending;
-    private bool _faulted;
-
     // How many bytes at the start of the buffer are already known to hold no newline, so each wait rescans only new data.
     private long _scanned;
 
     private static ReadOnlySpan<byte> Blank => " \t\r"u8;
 
-    public async ValueTask<ReadOnlySequence<byte>?> ReadAsync(CancellationToken cancellationToken)
+    protected override bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame)
     {
-        if (_faulted)
+        // Blank lines are consumed as they are passed; a partial line stays until its newline arrives.
+        while (TryReadLine(ref buffer, out frame))
         {
-            throw FramingErrors.Faulted();
-        }
-
-        if (_hasPending)
-        {
-            _hasPending = false;
-            _reader.AdvanceTo(_pendingConsumed);
-        }
-
-        try
-        {
-            while (true)
+            if (!IsBlank(frame))
             {
-                var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (result.IsCanceled)
-                {
-                    _reader.AdvanceTo(result.Buffer.Start);
-                    throw new OperationCanceledException("The pending frame read was cancelled.");
-                }
-
-                var buffer = result.Buffer;
-                while (TryReadLine(ref buffer, out var line))
-                {
-                    if (!IsBlank(line))
-                    {
-                        _pendingConsumed = buffer.Start;
-                        _hasPending = true;
-                        return line;
-                    }
-                }
-
-                if (result.IsCompleted)
-                {
-                    if (!IsBlank(buffer))
-                    {
-                        throw FramingErrors.EndInLine();
-                    }
-
-                    _reader.AdvanceTo(buffer.End);
-                    return null;
-                }
-
-                // Blank lines before buffer.Start are consumed; the partial line is kept until its newline arrives.
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                return true;
             }
         }
-        catch (FramingException)
+
+        return false;
+    }
+
+    protected override void CheckCleanEnd(in ReadOnlySequence<byte> rest)
+    {
+        if (!IsBlank(rest))
         {
-            _faulted = true;
-            throw;
+            throw FramingErrors.EndInLine();
         }
     }
 
@@ -83,14 +41,14 @@ internal sealed class NewlineFrameReader(PipeReader reader, int maxMessageBytes)
     private bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
     {
         // A valid line has at most max bytes, an optional '\r' and the '\n': the newline sits at index max + 1 at most.
-        var limit = (long)_maxMessageBytes + 2;
+        var limit = (long)MaxMessageBytes + 2;
         var window = buffer.Length > limit ? buffer.Slice(0, limit) : buffer;
         var newline = window.Slice(_scanned).PositionOf((byte)'\n');
         if (newline is not { } position)
         {
             if (buffer.Length >= limit)
             {
-                throw FramingErrors.LineTooLong(_maxMessageBytes);
+                throw FramingErrors.LineTooLong(MaxMessageBytes);
             }
 
             _scanned = window.Length;
@@ -106,9 +64,9 @@ internal sealed class NewlineFrameReader(PipeReader reader, int maxMessageBytes)
             line = line.Slice(0, line.Length - 1);
         }
 
-        if (line.Length > _maxMessageBytes)
+        if (line.Length > MaxMessageBytes)
         {
-            throw FramingErrors.LineTooLong(_maxMessageBytes);
+            throw FramingErrors.LineTooLong(MaxMessageBytes);
         }
 
         return true;
