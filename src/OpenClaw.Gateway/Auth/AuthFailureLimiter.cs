@@ -66,19 +66,8 @@ internal sealed class AuthFailureLimiter
     public void RecordFailure(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var key = Normalize(address);
         var now = _time.GetTimestamp();
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            if (_entries.Count >= MaxAddresses)
-            {
-                Evict(now);
-            }
-
-            entry = _entries.GetOrAdd(key, static _ => new Entry());
-        }
-
-        entry.Add(now, _limit, _time);
+        EntryFor(address, now).Add(now, _limit, _time);
     }
 
     /// <summary>
@@ -89,29 +78,33 @@ internal sealed class AuthFailureLimiter
     public bool TryBeginAttempt(IPAddress address, out TimeSpan retryAfter)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var key = Normalize(address);
         var now = _time.GetTimestamp();
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            if (_entries.Count >= MaxAddresses)
-            {
-                Evict(now);
-            }
-
-            entry = _entries.GetOrAdd(key, static _ => new Entry());
-        }
-
-        return entry.TryBegin(now, _limit, _time, out retryAfter);
+        return EntryFor(address, now).TryBegin(now, _limit, _time, out retryAfter);
     }
 
     /// <summary>Ends an attempt begun with <see cref="TryBeginAttempt"/>, counting it when it failed.</summary>
     public void EndAttempt(IPAddress address, bool failed)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var key = Normalize(address);
         var now = _time.GetTimestamp();
-        var entry = _entries.GetOrAdd(key, static _ => new Entry());
-        entry.End(now, _limit, _time, failed);
+        EntryFor(address, now).End(now, _limit, _time, failed);
+    }
+
+    // The address's entry, made room for when the table is full.
+    private Entry EntryFor(IPAddress address, long now)
+    {
+        var key = Normalize(address);
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            return entry;
+        }
+
+        if (_entries.Count >= MaxAddresses)
+        {
+            Evict(now);
+        }
+
+        return _entries.GetOrAdd(key, static _ => new Entry());
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

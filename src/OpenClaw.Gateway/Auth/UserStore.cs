@@ -102,7 +102,7 @@ internal sealed partial class UserStore : IDisposable
         SqliteConnection? connection = null;
         try
         {
-            CreatePrivate(path);
+            PrivateFile.CreateIfMissing(path);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = path,
@@ -698,28 +698,6 @@ internal sealed partial class UserStore : IDisposable
             throw new OpenClawException(
                 $"The auth database {path} is in use by another process (a running gateway holds {lockPath}). " +
                 "Stop that process, or manage users over RPC instead.", ex);
-        }
-    }
-
-    /// <summary>Creates a missing database file empty with mode 0600 (SQLite gives its -wal and -shm files the same mode).</summary>
-    private static void CreatePrivate(string path)
-    {
-        if (OperatingSystem.IsWindows() || File.Exists(path))
-        {
-            return;
-        }
-
-        try
-        {
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
         }
     }
 

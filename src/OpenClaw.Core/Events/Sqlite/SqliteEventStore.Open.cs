@@ -26,7 +26,7 @@ public sealed partial class SqliteEventStore
         try
         {
             CheckHeader(path);
-            CreatePrivate(path);
+            PrivateFile.CreateIfMissing(path);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = path,
@@ -198,29 +198,6 @@ public sealed partial class SqliteEventStore
                 $"The event store {path} is in use by another process (a running gateway holds {lockPath}). " +
                 "Stop that process, talk to it over RPC instead, or open the store read-only.",
                 ex);
-        }
-    }
-
-    /// <summary>Creates a missing database file empty with mode 0600 (SQLite takes an empty file as a new database).</summary>
-    private static void CreatePrivate(string path)
-    {
-        if (OperatingSystem.IsWindows() || File.Exists(path))
-        {
-            return;
-        }
-
-        try
-        {
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Created meanwhile: it is opened as it is.
         }
     }
 
