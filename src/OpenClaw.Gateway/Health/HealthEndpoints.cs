@@ -1,9 +1,9 @@
 using System.Reflection;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenClaw.Gateway.Hosting;
+using OpenClaw.Gateway.Rpc;
 
 namespace OpenClaw.Gateway.Health;
 
@@ -18,14 +18,10 @@ internal static class HealthEndpoints
     {
         endpoints.MapGet("/health", () => TypedResults.Json(
             new HealthResponse("ok", Version, clock.UptimeSeconds),
-            HealthJsonContext.Default.HealthResponse));
+            GatewayJsonContext.Default.HealthResponse));
         return endpoints;
     }
 }
 
 /// <summary>The body of <c>/health</c>, as PROTOCOL.md fixes it.</summary>
 internal sealed record HealthResponse(string Status, string Version, long UptimeSeconds);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(HealthResponse))]
-internal sealed partial class HealthJsonContext : JsonSerializerContext;

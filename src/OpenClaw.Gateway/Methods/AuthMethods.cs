@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using OpenClaw.Gateway.Auth;
 using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Rpc;
@@ -12,15 +11,15 @@ internal sealed class AuthMethods(AuthGate gate, TokenService tokens, UserStore 
 {
     public void Register(RpcMethodTable table)
     {
-        table.Add("connect", MethodRoles.For("connect"), AuthJsonContext.Default.ConnectParams, AuthJsonContext.Default.ConnectResult, ConnectAsync);
-        table.Add("auth.login", MethodRoles.For("auth.login"), AuthJsonContext.Default.LoginParams, AuthJsonContext.Default.TokenPairResult, LoginAsync);
-        table.Add("auth.refresh", MethodRoles.For("auth.refresh"), AuthJsonContext.Default.RefreshParams, AuthJsonContext.Default.TokenPairResult, RefreshAsync);
-        table.Add("auth.logout", MethodRoles.For("auth.logout"), AuthJsonContext.Default.RefreshParams, AuthJsonContext.Default.RpcEmpty, LogoutAsync);
-        table.Add("auth.me", MethodRoles.For("auth.me"), AuthJsonContext.Default.MeResult, MeAsync);
-        table.Add("users.list", MethodRoles.For("users.list"), AuthJsonContext.Default.UsersResult, ListAsync);
-        table.Add("users.create", MethodRoles.For("users.create"), AuthJsonContext.Default.CreateUserParams, AuthJsonContext.Default.UserResult, CreateAsync);
-        table.Add("users.update", MethodRoles.For("users.update"), AuthJsonContext.Default.UpdateUserParams, AuthJsonContext.Default.UserResult, UpdateAsync);
-        table.Add("users.delete", MethodRoles.For("users.delete"), AuthJsonContext.Default.DeleteUserParams, AuthJsonContext.Default.RpcEmpty, DeleteAsync);
+        table.Add("connect", MethodRoles.For("connect"), GatewayJsonContext.Default.ConnectParams, GatewayJsonContext.Default.ConnectResult, ConnectAsync);
+        table.Add("auth.login", MethodRoles.For("auth.login"), GatewayJsonContext.Default.LoginParams, GatewayJsonContext.Default.TokenPairResult, LoginAsync);
+        table.Add("auth.refresh", MethodRoles.For("auth.refresh"), GatewayJsonContext.Default.RefreshParams, GatewayJsonContext.Default.TokenPairResult, RefreshAsync);
+        table.Add("auth.logout", MethodRoles.For("auth.logout"), GatewayJsonContext.Default.RefreshParams, GatewayJsonContext.Default.RpcEmpty, LogoutAsync);
+        table.Add("auth.me", MethodRoles.For("auth.me"), GatewayJsonContext.Default.MeResult, MeAsync);
+        table.Add("users.list", MethodRoles.For("users.list"), GatewayJsonContext.Default.UsersResult, ListAsync);
+        table.Add("users.create", MethodRoles.For("users.create"), GatewayJsonContext.Default.CreateUserParams, GatewayJsonContext.Default.UserResult, CreateAsync);
+        table.Add("users.update", MethodRoles.For("users.update"), GatewayJsonContext.Default.UpdateUserParams, GatewayJsonContext.Default.UserResult, UpdateAsync);
+        table.Add("users.delete", MethodRoles.For("users.delete"), GatewayJsonContext.Default.DeleteUserParams, GatewayJsonContext.Default.RpcEmpty, DeleteAsync);
     }
 
     // A socket without a header credential authenticates with its first connect; its token is then re-checked on each call.
@@ -130,22 +129,3 @@ internal sealed record UpdateUserParams(string Id, string? Role = null, bool? Ac
 
 /// <summary><c>users.delete</c> params.</summary>
 internal sealed record DeleteUserParams(string Id);
-
-/// <summary>Source-generated JSON for the auth and user methods (the same options as every params context).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    RespectNullableAnnotations = true)]
-[JsonSerializable(typeof(ConnectParams))]
-[JsonSerializable(typeof(ConnectResult))]
-[JsonSerializable(typeof(LoginParams))]
-[JsonSerializable(typeof(RefreshParams))]
-[JsonSerializable(typeof(TokenPairResult))]
-[JsonSerializable(typeof(MeResult))]
-[JsonSerializable(typeof(UsersResult))]
-[JsonSerializable(typeof(UserResult))]
-[JsonSerializable(typeof(CreateUserParams))]
-[JsonSerializable(typeof(UpdateUserParams))]
-[JsonSerializable(typeof(DeleteUserParams))]
-[JsonSerializable(typeof(RpcEmpty))]
-internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -34,12 +34,12 @@ internal sealed class ConfigMethods(LiveConfig live, ConfigLoader loader) : IRpc
 
     public void Register(RpcMethodTable table)
     {
-        table.Add("config.get", MethodRoles.For("config.get"), MethodsJsonContext.Default.ConfigGetParams,
-            MethodsJsonContext.Default.ConfigGetResult, (p, _, _) => ValueTask.FromResult(new ConfigGetResult(Get(live.Current, p.Path))));
-        table.Add("config.validate", MethodRoles.For("config.validate"), MethodsJsonContext.Default.ConfigValidateParams,
-            MethodsJsonContext.Default.ConfigValidateResult, (p, _, _) => ValueTask.FromResult(Validate(p.Config)));
-        table.Add("config.set", MethodRoles.For("config.set"), MethodsJsonContext.Default.ConfigSetParams,
-            MethodsJsonContext.Default.ConfigSetResult, SetAsync);
+        table.Add("config.get", MethodRoles.For("config.get"), GatewayJsonContext.Default.ConfigGetParams,
+            GatewayJsonContext.Default.ConfigGetResult, (p, _, _) => ValueTask.FromResult(new ConfigGetResult(Get(live.Current, p.Path))));
+        table.Add("config.validate", MethodRoles.For("config.validate"), GatewayJsonContext.Default.ConfigValidateParams,
+            GatewayJsonContext.Default.ConfigValidateResult, (p, _, _) => ValueTask.FromResult(Validate(p.Config)));
+        table.Add("config.set", MethodRoles.For("config.set"), GatewayJsonContext.Default.ConfigSetParams,
+            GatewayJsonContext.Default.ConfigSetResult, SetAsync);
     }
 
     public void Dispose() => _writing.Dispose();

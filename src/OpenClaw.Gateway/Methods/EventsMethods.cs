@@ -12,8 +12,8 @@ internal sealed class EventsMethods(EventHub hub) : IRpcMethodGroup
 {
     public void Register(RpcMethodTable table)
     {
-        table.Add("events.subscribe", MethodRoles.For("events.subscribe"), MethodsJsonContext.Default.EventsTopicsParams,
-            MethodsJsonContext.Default.EventsTopicsResult, (p, context, _) =>
+        table.Add("events.subscribe", MethodRoles.For("events.subscribe"), GatewayJsonContext.Default.EventsTopicsParams,
+            GatewayJsonContext.Default.EventsTopicsResult, (p, context, _) =>
             {
                 if (!context.Connection.CanPush)
                 {
@@ -30,8 +30,8 @@ internal sealed class EventsMethods(EventHub hub) : IRpcMethodGroup
 
                 return ValueTask.FromResult(new EventsTopicsResult(EventHub.NamesOf(topics)));
             });
-        table.Add("events.unsubscribe", MethodRoles.For("events.unsubscribe"), MethodsJsonContext.Default.EventsTopicsParams,
-            MethodsJsonContext.Default.EventsTopicsResult, (p, context, _) =>
+        table.Add("events.unsubscribe", MethodRoles.For("events.unsubscribe"), GatewayJsonContext.Default.EventsTopicsParams,
+            GatewayJsonContext.Default.EventsTopicsResult, (p, context, _) =>
                 ValueTask.FromResult(new EventsTopicsResult(EventHub.NamesOf(hub.Unsubscribe(context.Connection, MaskOf(p.Topics))))));
     }
 

@@ -36,22 +36,22 @@ internal sealed class SessionsMethods(IEventStore store, LiveConfig config) : IR
 
     public void Register(RpcMethodTable table)
     {
-        table.Add("sessions.create", MethodRoles.For("sessions.create"), MethodsJsonContext.Default.SessionsCreateParams,
-            MethodsJsonContext.Default.SessionKeyResult, CreateAsync);
-        table.Add("sessions.list", MethodRoles.For("sessions.list"), MethodsJsonContext.Default.SessionsListParams,
+        table.Add("sessions.create", MethodRoles.For("sessions.create"), GatewayJsonContext.Default.SessionsCreateParams,
+            GatewayJsonContext.Default.SessionKeyResult, CreateAsync);
+        table.Add("sessions.list", MethodRoles.For("sessions.list"), GatewayJsonContext.Default.SessionsListParams,
             EventJsonContext.Default.SessionPage, ListAsync);
-        table.Add("sessions.get", MethodRoles.For("sessions.get"), MethodsJsonContext.Default.SessionsGetParams,
+        table.Add("sessions.get", MethodRoles.For("sessions.get"), GatewayJsonContext.Default.SessionsGetParams,
             EventJsonContext.Default.SessionProjection, GetAsync);
-        table.Add("sessions.events", MethodRoles.For("sessions.events"), MethodsJsonContext.Default.SessionsEventsParams,
-            MethodsJsonContext.Default.SessionsEventsResult, EventsAsync);
-        table.Add("sessions.search", MethodRoles.For("sessions.search"), MethodsJsonContext.Default.SessionsSearchParams,
-            MethodsJsonContext.Default.SessionsSearchResult, SearchAsync);
+        table.Add("sessions.events", MethodRoles.For("sessions.events"), GatewayJsonContext.Default.SessionsEventsParams,
+            GatewayJsonContext.Default.SessionsEventsResult, EventsAsync);
+        table.Add("sessions.search", MethodRoles.For("sessions.search"), GatewayJsonContext.Default.SessionsSearchParams,
+            GatewayJsonContext.Default.SessionsSearchResult, SearchAsync);
         table.Add("sessions.stats", MethodRoles.For("sessions.stats"), EventJsonContext.Default.SessionStats,
             async (_, ct) => await store.GetStatsAsync(ct));
-        table.Add("sessions.fork", MethodRoles.For("sessions.fork"), MethodsJsonContext.Default.SessionsForkParams,
-            MethodsJsonContext.Default.SessionKeyResult, ForkAsync);
-        table.Add("sessions.end", MethodRoles.For("sessions.end"), MethodsJsonContext.Default.SessionsEndParams,
-            MethodsJsonContext.Default.SessionsEndResult, EndAsync);
+        table.Add("sessions.fork", MethodRoles.For("sessions.fork"), GatewayJsonContext.Default.SessionsForkParams,
+            GatewayJsonContext.Default.SessionKeyResult, ForkAsync);
+        table.Add("sessions.end", MethodRoles.For("sessions.end"), GatewayJsonContext.Default.SessionsEndParams,
+            GatewayJsonContext.Default.SessionsEndResult, EndAsync);
     }
 
     private async ValueTask<SessionKeyResult> CreateAsync(SessionsCreateParams p, RpcContext context, CancellationToken cancellationToken)

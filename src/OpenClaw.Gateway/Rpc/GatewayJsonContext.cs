@@ -5,7 +5,7 @@ using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Rpc;
 
-/// <summary>Source-generated JSON for the gateway's method params and results.</summary>
+/// <summary>Source-generated JSON for the gateway (one context for the project): method params and results, /health.</summary>
 /// <remarks>
 /// Unknown members are refused and nullable annotations respected, so params binding reports the exact field
 /// (PROTOCOL.md: unknown or mistyped fields are <c>-32602</c> naming the field).
@@ -20,4 +20,34 @@ namespace OpenClaw.Gateway.Rpc;
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(IReadOnlyList<RpcMethodInfo>))]
 [JsonSerializable(typeof(RpcEmpty))]
+[JsonSerializable(typeof(SessionsCreateParams))]
+[JsonSerializable(typeof(SessionsListParams))]
+[JsonSerializable(typeof(SessionsGetParams))]
+[JsonSerializable(typeof(SessionsEventsParams))]
+[JsonSerializable(typeof(SessionsSearchParams))]
+[JsonSerializable(typeof(SessionsForkParams))]
+[JsonSerializable(typeof(SessionsEndParams))]
+[JsonSerializable(typeof(SessionKeyResult))]
+[JsonSerializable(typeof(SessionsEventsResult))]
+[JsonSerializable(typeof(SessionsSearchResult))]
+[JsonSerializable(typeof(SessionsEndResult))]
+[JsonSerializable(typeof(EventsTopicsParams))]
+[JsonSerializable(typeof(EventsTopicsResult))]
+[JsonSerializable(typeof(ConfigGetParams))]
+[JsonSerializable(typeof(ConfigGetResult))]
+[JsonSerializable(typeof(ConfigValidateParams))]
+[JsonSerializable(typeof(ConfigValidateResult))]
+[JsonSerializable(typeof(ConfigSetParams))]
+[JsonSerializable(typeof(ConfigSetResult))]
+[JsonSerializable(typeof(ConnectParams))]
+[JsonSerializable(typeof(ConnectResult))]
+[JsonSerializable(typeof(LoginParams))]
+[JsonSerializable(typeof(RefreshParams))]
+[JsonSerializable(typeof(TokenPairResult))]
+[JsonSerializable(typeof(MeResult))]
+[JsonSerializable(typeof(UsersResult))]
+[JsonSerializable(typeof(UserResult))]
+[JsonSerializable(typeof(CreateUserParams))]
+[JsonSerializable(typeof(UpdateUserParams))]
+[JsonSerializable(typeof(DeleteUserParams))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;
