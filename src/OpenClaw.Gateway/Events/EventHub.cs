@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core.Events;
+using OpenClaw.Gateway.Metrics;
 using OpenClaw.Gateway.Rpc;
 using OpenClaw.Ipc.Dispatch;
 
@@ -46,12 +47,14 @@ internal sealed partial class EventHub
 
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
+    private readonly GatewayMetrics? _metrics;
     private Subscriber[] _subscribers = [];
     private int _anyTopics;
 
-    public EventHub(ConnectionRegistry connections, ILogger<EventHub>? logger = null)
+    public EventHub(ConnectionRegistry connections, GatewayMetrics? metrics = null, ILogger<EventHub>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        _metrics = metrics;
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         connections.Closed += Forget;
     }
@@ -212,7 +215,11 @@ internal sealed partial class EventHub
                 continue;
             }
 
-            if (!subscriber.Connection.TryPush(message))
+            if (subscriber.Connection.TryPush(message))
+            {
+                _metrics?.Pushed();
+            }
+            else
             {
                 // The transport refused: the connection is closed or is being dropped for reading too slowly.
                 LogDropped(_logger, subscriber.Connection.Id);

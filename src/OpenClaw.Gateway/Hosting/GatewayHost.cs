@@ -135,6 +135,7 @@ public static partial class GatewayHost
             throw;
         }
 
+        app.UseRequestId();
         app.UseHostCheck();
         app.UseWebSockets();
         app.MapHealth(app.Services.GetRequiredService<GatewayClock>());

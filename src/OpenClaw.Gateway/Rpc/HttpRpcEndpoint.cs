@@ -20,7 +20,6 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
     {
         var request = context.Request;
         var response = context.Response;
-        response.Headers["X-Request-Id"] = context.TraceIdentifier;
         if (!origins.IsHostAllowed(request) || !origins.IsAllowed(request, out var origin))
         {
             await WriteErrorAsync(response, StatusCodes.Status403Forbidden,
