@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using OpenClaw.Core.Config;
+using OpenClaw.Core.Events;
 using OpenClaw.Core.State;
 using OpenClaw.Gateway.Hosting;
 
@@ -19,14 +21,19 @@ internal static class GatewayCommands
         var bind = new Option<string?>("--bind") { Description = "Address to bind (default: gateway.bind, 127.0.0.1)." };
         var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: OPENCLAW_STATE_DIR, else ~/.openclaw)." };
         var configFile = new Option<string?>("--config") { Description = "Config file (default: OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)." };
-        port.Validators.Add(r =>
+        port.CustomParser = r =>
         {
-            // Read the raw token: GetValue throws when the value is not a number at all (reported by the parser already).
-            if (r.Tokens is [var token] && int.TryParse(token.Value, out var value) && value is < 0 or > 65535)
+            // Our own parser, so a bad value gets a message about ports rather than the parser's .NET type names.
+            if (r.Tokens is [var token]
+                && int.TryParse(token.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && value <= 65535)
             {
-                r.AddError("--port must be between 0 and 65535.");
+                return value;
             }
-        });
+
+            r.AddError("--port must be a number between 0 and 65535 (0 picks a free port).");
+            return null;
+        };
 
         foreach (var pathOption in new[] { stateDir, configFile })
         {
@@ -75,8 +82,30 @@ internal static class GatewayCommands
                 return 1;
             }
 
-            await using var app = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: environment, cancellationToken: cancellationToken);
-            await app.StartAsync(cancellationToken);
+            WebApplication built;
+            try
+            {
+                built = await GatewayHost.BuildAsync(paths, config, getEnvironmentVariable: environment, cancellationToken: cancellationToken);
+            }
+            catch (EventStoreException ex) when (ex.Kind == EventStoreErrorKind.Locked)
+            {
+                await error.WriteLineAsync(
+                    $"error: a gateway is already running on the state directory {paths.Root}; stop it first, or start this one with another --state-dir.");
+                return 1;
+            }
+
+            await using var app = built;
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await error.WriteLineAsync(
+                    $"error: {config.Gateway.Bind}:{config.Gateway.Port} is already in use (another gateway?); stop that process or choose another port with --port or gateway.port.");
+                return 1;
+            }
+
             foreach (var address in GatewayHost.Addresses(app))
             {
                 await result.InvocationConfiguration.Output.WriteLineAsync($"openclaw gateway listening on {address}");
@@ -85,6 +114,7 @@ internal static class GatewayCommands
             await result.InvocationConfiguration.Output.WriteLineAsync($"state directory: {paths.Root}");
             await result.InvocationConfiguration.Output.WriteLineAsync(GatewayHost.TokenNotice(app));
             await app.WaitForShutdownAsync(cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync("openclaw gateway stopped");
             return 0;
         }));
 

@@ -58,7 +58,7 @@ internal static class RpcCall
                 var root = reply.RootElement;
                 if (root.TryGetProperty("error", out var rpcError) && rpcError.ValueKind == JsonValueKind.Object)
                 {
-                    await WriteErrorAsync(target, rpcError, error);
+                    await WriteErrorAsync(target, rpcError, error, method);
                     return 1;
                 }
 
@@ -129,7 +129,7 @@ internal static class RpcCall
         return false;
     }
 
-    private static async Task WriteErrorAsync(GatewayTarget target, JsonElement rpcError, TextWriter error)
+    private static async Task WriteErrorAsync(GatewayTarget target, JsonElement rpcError, TextWriter error, string method)
     {
         var code = rpcError.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 0;
         var message = rpcError.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : "(no message)";
@@ -139,7 +139,8 @@ internal static class RpcCall
             await error.WriteLineAsync("data: " + data.GetRawText());
         }
 
-        if (code == Unauthenticated)
+        // A refused sign-in is about the username, password or refresh token sent, not about the gateway token.
+        if (code == Unauthenticated && method is not ("auth.login" or "auth.refresh" or "connect"))
         {
             await error.WriteLineAsync(target.TokenSource is null
                 ? "hint: no gateway token was found, so only methods that need no credential work. Set " +

@@ -493,7 +493,7 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
         {
             throw new OpenClawException(
                 $"the credential store is in use by another OpenClaw process (a running gateway?) holding {lockPath}. " +
-                "Stop it and try again, or use the running gateway to manage credentials.", ex);
+                "Stop it and try again.", ex);
         }
     }
 

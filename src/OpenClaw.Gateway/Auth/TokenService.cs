@@ -278,7 +278,14 @@ internal sealed partial class TokenService : IDisposable
             {
                 RandomNumberGenerator.Fill(bytes);
                 await _credentials.SetAsync(SigningKeyName, new Secret(Base64Url.EncodeToString(bytes)), cancellationToken).ConfigureAwait(false);
-                Log.SigningKeyCreated(_logger, stored is null);
+                if (stored is null)
+                {
+                    Log.SigningKeyCreated(_logger);
+                }
+                else
+                {
+                    Log.SigningKeyReplaced(_logger);
+                }
             }
 
             _signingKey = bytes;
@@ -322,7 +329,10 @@ internal sealed partial class TokenService : IDisposable
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "A sign-in failed (user {UserId})")]
         public static partial void LoginFailed(ILogger logger, string userId);
 
-        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The access-token signing key was created (missing before: {Missing}); earlier access tokens no longer verify")]
-        public static partial void SigningKeyCreated(ILogger logger, bool missing);
+        [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Created the access-token signing key (credential gateway-signing-key)")]
+        public static partial void SigningKeyCreated(ILogger logger);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "The stored access-token signing key was unreadable and has been replaced; access tokens issued before no longer verify (users sign in again)")]
+        public static partial void SigningKeyReplaced(ILogger logger);
     }
 }

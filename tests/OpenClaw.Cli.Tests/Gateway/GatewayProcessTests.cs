@@ -98,7 +98,7 @@ public sealed class GatewayProcessTests : IDisposable
         var (exit, output) = await GatewayProcess.RunAsync(_state.Path, "gateway", "run", "--port", "0");
 
         Assert.Equal(1, exit);
-        Assert.Contains("in use by another process (a running gateway", output, StringComparison.Ordinal);
+        Assert.Contains("a gateway is already running on the state directory", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
         using var http = new HttpClient { Timeout = TestTimeouts.Default };
         Assert.Equal("ok", JsonDocument.Parse(await http.GetStringAsync(new Uri(address + "/health"), TestContext.Current.CancellationToken))
@@ -114,6 +114,7 @@ public sealed class GatewayProcessTests : IDisposable
             await first.ListeningAsync();
             Assert.Equal(0, await first.TerminateAsync());
             Assert.Contains("gateway token: created and stored in the credential store", first.Output, StringComparison.Ordinal);
+            Assert.Contains("openclaw gateway stopped", first.Output, StringComparison.Ordinal);
         }
 
         var token = await PrintedTokenAsync();
