@@ -42,9 +42,7 @@ internal sealed record GatewayTarget(Uri BaseUrl, Secret? Token, string? TokenSo
         Func<string, string?> environment, string? url, string? tokenVariable, TextWriter warnings, CancellationToken cancellationToken)
     {
         var paths = StatePaths.FromEnvironment(environment);
-        var baseUrl = url is not null
-            ? ParseUrl(url)
-            : DefaultUrl((await new ConfigLoader(paths, environment).LoadAsync(cancellationToken)).Gateway);
+        var baseUrl = url is not null ? ParseUrl(url) : DefaultUrl(await LoadGatewayOptionsAsync(paths, environment, cancellationToken));
 
         // An explicit --token-env is what the user asked for, so it comes first; and no token crosses a network in clear.
         if (tokenVariable is not null)
@@ -115,6 +113,23 @@ internal sealed record GatewayTarget(Uri BaseUrl, Secret? Token, string? TokenSo
 
         // A trailing slash makes "rpc" and "ws" resolve under the URL's path instead of replacing its last segment.
         return uri.AbsolutePath.EndsWith('/') ? uri : new UriBuilder(uri) { Path = uri.AbsolutePath + "/" }.Uri;
+    }
+
+    // The address comes from the config file; when the file is broken (a running gateway keeps its last good config),
+    // say how to reach the gateway anyway.
+    private static async Task<GatewayOptions> LoadGatewayOptionsAsync(
+        StatePaths paths, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await new ConfigLoader(paths, environment).LoadAsync(cancellationToken)).Gateway;
+        }
+        catch (ConfigException ex)
+        {
+            throw new OpenClawException(
+                ex.Message + Environment.NewLine +
+                "The gateway's address is read from this file; fix it, or pass --url http://127.0.0.1:PORT to reach a running gateway anyway.", ex);
+        }
     }
 
     private static bool IsLoopback(Uri url) =>

@@ -36,7 +36,11 @@ internal static class RpcCommands
             result.GetValue(url), result.GetValue(tokenEnv), result.InvocationConfiguration.Error, cancellationToken);
 
         var method = new Argument<string>("method") { Description = "The method, e.g. system.status." };
-        var parameters = new Argument<string?>("params") { Description = "The params as a JSON object, e.g. '{\"limit\":5}'.", Arity = ArgumentArity.ZeroOrOne };
+        var parameters = new Argument<string?>("params")
+        {
+            Description = "The params as a JSON object, e.g. '{\"limit\":5}'; '-' reads them from stdin (for passwords: argv is visible to other users).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var call = new Command("call", "Call one method over HTTP and print its result as JSON (errors on stderr, exit 1).") { method, parameters };
         call.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, async () =>
         {
@@ -44,6 +48,12 @@ internal static class RpcCommands
             JsonElement? value = null;
             if (result.GetValue(parameters) is { } text)
             {
+                if (text == "-")
+                {
+                    using var reader = new StreamReader(standardInput ?? Console.OpenStandardInput(), leaveOpen: standardInput is not null);
+                    text = await reader.ReadToEndAsync(cancellationToken);
+                }
+
                 var (parsed, problem) = ParseParams(text);
                 if (problem is not null)
                 {

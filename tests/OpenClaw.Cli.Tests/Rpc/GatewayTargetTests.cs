@@ -61,4 +61,16 @@ public sealed class GatewayTargetTests : IDisposable
         Assert.Contains("plain http", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("explicit-token", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Resolve_BrokenConfigWithoutUrl_SaysHowToReachTheGatewayAnyway()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_state.Path, "openclaw.json"), "{ gateway: { port: 1,, } }", TestContext.Current.CancellationToken);
+
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() =>
+            GatewayTarget.ResolveAsync(Environment(), null, null, TextWriter.Null, TestContext.Current.CancellationToken));
+
+        Assert.Contains("openclaw.json", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--url", ex.Message, StringComparison.Ordinal);
+    }
 }

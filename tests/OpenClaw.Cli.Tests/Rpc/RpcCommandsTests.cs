@@ -76,6 +76,19 @@ public sealed class RpcCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Call_ParamsDash_ReadsThemFromStdin_SoAPasswordStaysOutOfArgv()
+    {
+        _environment["OPENCLAW_GATEWAY_TOKEN"] = RpcTestGateway.Token;
+        var password = Encoding.UTF8.GetBytes("""{"username":"stdin-user","password":"from-stdin-password-1","role":"viewer"}""");
+
+        var run = await InvokeAsync(["call", "users.create", "-", "--url", _gateway.Url], password);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Equal("stdin-user", JsonDocument.Parse(run.Output).RootElement.GetProperty("user").GetProperty("username").GetString());
+        Assert.DoesNotContain("from-stdin-password-1", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Call_TokenFromStoredCredential_ReadWithoutTheStoreLock()
     {
         var paths = new StatePaths(_state.Path);
