@@ -68,6 +68,13 @@ public static class ConfigDiff
         leaves["gateway.limits.maxAttachmentBytes"] = Number(limits.MaxAttachmentBytes);
         leaves["gateway.limits.requestsPerMinute"] = Number(limits.RequestsPerMinute);
         leaves["gateway.limits.authFailuresPerMinute"] = Number(limits.AuthFailuresPerMinute);
+        leaves["gateway.limits.connectTimeoutSeconds"] = Number(limits.ConnectTimeoutSeconds);
+        leaves["gateway.limits.pingIntervalSeconds"] = Number(limits.PingIntervalSeconds);
+        leaves["gateway.limits.pongTimeoutSeconds"] = Number(limits.PongTimeoutSeconds);
+        leaves["gateway.limits.sendQueueMessages"] = Number(limits.SendQueueMessages);
+        leaves["gateway.limits.sendQueueBytes"] = Number(limits.SendQueueBytes);
+        leaves["gateway.limits.maxConcurrentRequestsPerSocket"] = Number(limits.MaxConcurrentRequestsPerSocket);
+        leaves["gateway.limits.shutdownTimeoutSeconds"] = Number(limits.ShutdownTimeoutSeconds);
 
         foreach (var (name, provider) in config.Providers)
         {

@@ -208,7 +208,7 @@ internal sealed partial class EventHub
                 continue;
             }
 
-            if (subscriber.Connection is WebSocketRpcConnection socket && !socket.Revalidate())
+            if ((subscriber.Connection is WebSocketRpcConnection socket && !socket.Revalidate()) || subscriber.Connection.Principal is null)
             {
                 // The socket's token stopped being valid (sign-out, deactivation, deletion, expiry): no more events.
                 Forget(subscriber.Connection);

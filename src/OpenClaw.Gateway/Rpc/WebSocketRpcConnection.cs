@@ -30,6 +30,8 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
     private readonly CancellationTokenSource _closed = new();
     private readonly int _maxConcurrentRequests;
     private ITimer? _closeDeadline;
+    private ITimer? _reconnectDeadline;
+    private TimeSpan _connectTimeout = TimeSpan.FromSeconds(10);
     private string? _credential;
     private readonly long _sendQueueBytes;
     private long _queuedBytes;
@@ -84,14 +86,22 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
 
         if (Recheck(credential) is { } current)
         {
-            Principal = current;
+            // Unless a new connect replaced the credential meanwhile (its principal stands).
+            if (ReferenceEquals(Volatile.Read(ref _credential), credential))
+            {
+                Principal = current;
+            }
+
             return true;
         }
 
-        // Unless a new connect replaced the credential meanwhile, the socket is unauthenticated from now on.
+        // Unless a new connect replaced the credential meanwhile, the socket is unauthenticated from now on, and has
+        // the connect timeout to sign in again before it is closed, like a socket that never did.
         if (ReferenceEquals(Interlocked.CompareExchange(ref _credential, null, credential), credential))
         {
             Principal = null;
+            var deadline = _time.CreateTimer(_ => CloseIfAnonymous(), null, _connectTimeout, Timeout.InfiniteTimeSpan);
+            Interlocked.Exchange(ref _reconnectDeadline, deadline)?.Dispose();
         }
 
         return Principal is not null;
@@ -132,6 +142,7 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
     /// </remarks>
     public async Task RunAsync(int maxMessageBytes, TimeSpan connectTimeout, CancellationToken stopping)
     {
+        _connectTimeout = connectTimeout;
         var sending = SendLoopAsync();
         using var connectDeadline = Principal is null ? _time.CreateTimer(_ => CloseIfAnonymous(), null, connectTimeout, Timeout.InfiniteTimeSpan) : null;
         using var stopRegistration = stopping.Register(() => _ = DrainThenCloseAsync());
@@ -374,6 +385,7 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
     public void Dispose()
     {
         _closeDeadline?.Dispose();
+        _reconnectDeadline?.Dispose();
         _closed.Dispose();
     }
 

@@ -70,9 +70,11 @@ internal sealed class AuthGate : IDisposable
         }
 
         var failed = true;
-        await _signIns.WaitAsync(cancellationToken);
+        var admitted = false;
         try
         {
+            await _signIns.WaitAsync(cancellationToken);
+            admitted = true;
             var result = await attempt(cancellationToken);
             failed = false;
             return result;
@@ -88,7 +90,11 @@ internal sealed class AuthGate : IDisposable
         }
         finally
         {
-            _signIns.Release();
+            if (admitted)
+            {
+                _signIns.Release();
+            }
+
             if (address is not null)
             {
                 _failures.EndAttempt(address, failed);

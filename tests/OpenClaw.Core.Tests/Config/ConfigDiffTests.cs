@@ -4,6 +4,38 @@ namespace OpenClaw.Core.Tests.Config;
 
 public sealed class ConfigDiffTests
 {
+    [Theory]
+    [InlineData("maxMessageBytes", 2048)]
+    [InlineData("maxBatch", 7)]
+    [InlineData("maxJsonDepth", 9)]
+    [InlineData("maxAttachmentBytes", 4096)]
+    [InlineData("requestsPerMinute", 11)]
+    [InlineData("authFailuresPerMinute", 3)]
+    [InlineData("connectTimeoutSeconds", 2)]
+    [InlineData("pingIntervalSeconds", 2)]
+    [InlineData("pongTimeoutSeconds", 2)]
+    [InlineData("sendQueueMessages", 5)]
+    [InlineData("sendQueueBytes", 70000)]
+    [InlineData("maxConcurrentRequestsPerSocket", 3)]
+    [InlineData("shutdownTimeoutSeconds", 1)]
+    public void Compare_EachGatewayLimitEdited_IsSeen(string key, int value)
+    {
+        // An edit the diff does not see is reported "unchanged" and not applied live.
+        var changed = ConfigDiff.Compare(TestConfig.Valid("{}"), TestConfig.Valid($"{{ gateway: {{ limits: {{ {key}: {value} }} }} }}"));
+
+        Assert.Equal(["gateway.limits." + key], changed);
+    }
+
+    [Fact]
+    public void EveryGatewayLimit_HasATheoryRowAbove()
+    {
+        var rows = typeof(ConfigDiffTests).GetMethod(nameof(Compare_EachGatewayLimitEdited_IsSeen))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>().Select(a => (string)a.Data[0]!);
+        var limits = typeof(GatewayLimitsOptions).GetProperties().Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]);
+
+        Assert.Equal(limits.Order(StringComparer.Ordinal), rows.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Compare_SameTextParsedTwice_Empty()
     {
