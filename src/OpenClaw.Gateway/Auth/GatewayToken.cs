@@ -87,14 +87,15 @@ internal sealed partial class GatewayToken : IDisposable
                 return _source;
             }
 
-            var fromEnvironment = _getEnvironmentVariable(EnvironmentVariable);
+            // Trimmed once, here: a header's token is trimmed too, so stray spaces in the variable must not make it unusable.
+            var fromEnvironment = _getEnvironmentVariable(EnvironmentVariable)?.Trim();
             if (!string.IsNullOrEmpty(fromEnvironment))
             {
-                if (fromEnvironment.Trim().Length < MinimumLength)
+                if (fromEnvironment.Length < MinimumLength)
                 {
                     // An admin credential that can be guessed is worse than none: refuse to start with it.
                     throw new OpenClawException(
-                        $"{EnvironmentVariable} is too short ({fromEnvironment.Trim().Length} characters); use at least {MinimumLength} random " +
+                        $"{EnvironmentVariable} is too short ({fromEnvironment.Length} characters); use at least {MinimumLength} random " +
                         "characters (e.g. `openssl rand -base64 32`), or unset it to use the stored token.");
                 }
 
@@ -126,7 +127,7 @@ internal sealed partial class GatewayToken : IDisposable
     public async Task<Secret> RevealAsync(CancellationToken cancellationToken = default)
     {
         await EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var fromEnvironment = _getEnvironmentVariable(EnvironmentVariable);
+        var fromEnvironment = _getEnvironmentVariable(EnvironmentVariable)?.Trim();
         if (_source == GatewayTokenSource.Environment && !string.IsNullOrEmpty(fromEnvironment))
         {
             return new Secret(fromEnvironment);

@@ -72,7 +72,10 @@ public static partial class GatewayHost
             });
         }
 
-        builder.Logging.SetMinimumLevel(config.Logging.Level);
+        // logging.level applies live: the filter reads the config in force on every check (a volatile read).
+        LiveConfig? live = null;
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter((_, level) => level >= (live?.Current.Logging.Level ?? config.Logging.Level));
 
         // Per-request framework chatter is noise at info; our own categories follow logging.level.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -84,6 +87,11 @@ public static partial class GatewayHost
         builder.Services.AddSingleton(time);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Gateway.Limits.ShutdownTimeoutSeconds));
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
+        // The monitor compares edits with the file as it was at start, not with the command line's --bind/--port (which
+        // LiveConfig keeps in force): otherwise the first edit would report the overridden keys as changed.
+        var fileBaseline = await LoadFileBaselineAsync(paths, config, getEnvironmentVariable, cancellationToken);
+        builder.Services.AddSingleton(sp => new ConfigMonitor(
+            new ConfigLoader(paths, getEnvironmentVariable), fileBaseline, time, sp.GetService<ILogger<ConfigMonitor>>()));
         builder.Services.AddConfigReload(getEnvironmentVariable: getEnvironmentVariable);
         builder.Services.AddSingleton(sp => new LiveConfig(sp.GetRequiredService<ConfigMonitor>(), config));
         builder.Services.AddSingleton<GatewayClock>();
@@ -111,6 +119,7 @@ public static partial class GatewayHost
 
             // Resolve now: the container disposes only what it created, so the store must be created through it.
             _ = app.Services.GetRequiredService<IEventStore>();
+            live = app.Services.GetRequiredService<LiveConfig>();
         }
         catch
         {
@@ -150,6 +159,20 @@ public static partial class GatewayHost
             static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null));
         StartWatchingConfig(app);
         return app;
+    }
+
+    private static async Task<OpenClawConfig> LoadFileBaselineAsync(
+        StatePaths paths, OpenClawConfig config, Func<string, string?>? environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var file = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
+            return config with { Gateway = config.Gateway with { Bind = file.Gateway.Bind, Port = file.Gateway.Port } };
+        }
+        catch (ConfigException)
+        {
+            return config; // changed since the caller read it: the monitor reports the difference when it reloads
+        }
     }
 
     // Edits of the config file apply live. Without a watch (its folder does not exist, or the system refuses one) the

@@ -35,7 +35,7 @@ internal static class GatewayRpcExtensions
             return new RpcDispatcher(table, new RpcDispatcherOptions
             {
                 MaxBatch = () => config.Current.Gateway.Limits.MaxBatch,
-                MaxJsonDepth = config.Current.Gateway.Limits.MaxJsonDepth,
+                MaxJsonDepth = () => config.Current.Gateway.Limits.MaxJsonDepth,
                 Hooks = sp.GetRequiredService<GatewayCallHooks>(),
                 MapException = MapException,
                 Services = sp,

@@ -120,7 +120,9 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
         }
 
         // Bytes are reserved before the write, so concurrent pushes cannot together pass the limit.
-        if (Interlocked.Add(ref _queuedBytes, message.Length) <= _sendQueueBytes && _outbox.Writer.TryWrite(new Outgoing(message, null, null)))
+        // One message larger than the byte bound still goes out when nothing else is waiting: the bound is on backlog.
+        var queued = Interlocked.Add(ref _queuedBytes, message.Length);
+        if ((queued <= _sendQueueBytes || queued == message.Length) && _outbox.Writer.TryWrite(new Outgoing(message, null, null)))
         {
             _metrics.SendQueueChanged(1);
             return true;

@@ -54,7 +54,7 @@ public sealed partial class RpcDispatcher
         {
             document = JsonDocument.Parse(message, new JsonDocumentOptions
             {
-                MaxDepth = _options.MaxJsonDepth,
+                MaxDepth = _options.MaxJsonDepth(),
                 AllowDuplicateProperties = false,
             });
         }

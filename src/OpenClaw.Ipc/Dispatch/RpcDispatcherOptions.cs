@@ -9,7 +9,7 @@ public sealed class RpcDispatcherOptions
     public Func<int> MaxBatch { get; init; } = () => 100;
 
     /// <summary>The deepest nesting a message may have (<c>gateway.limits.maxJsonDepth</c>).</summary>
-    public int MaxJsonDepth { get; init; } = 64;
+    public Func<int> MaxJsonDepth { get; init; } = () => 64;
 
     /// <summary>Refuses or observes calls (rate limits, metrics), or null.</summary>
     public IRpcCallHooks? Hooks { get; init; }

@@ -10,7 +10,9 @@ internal sealed partial class GatewayProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
 
     private GatewayProcess(Process process) => _process = process;
 
@@ -50,26 +52,53 @@ internal sealed partial class GatewayProcess : IDisposable
         info.Environment.Remove("OPENCLAW_MASTER_PASSWORD");
         var process = new Process { StartInfo = info };
         var gateway = new GatewayProcess(process);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data, standardOutput: true);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data, standardOutput: false);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return gateway;
     }
 
-    /// <summary>Runs <c>openclaw</c> to completion and returns its exit code and output.</summary>
+    /// <summary>Runs <c>openclaw</c> to completion and returns its exit code and output (stdout and stderr interleaved).</summary>
     public static async Task<(int Exit, string Output)> RunAsync(string stateDir, params string[] args)
+    {
+        var (exit, output, _) = await RunCapturingAsync(stateDir, args);
+        return (exit, output);
+    }
+
+    /// <summary>Runs <c>openclaw</c> to completion: its exit code, everything it wrote, and its stdout alone.</summary>
+    public static async Task<(int Exit, string Output, string StandardOutput)> RunCapturingAsync(string stateDir, params string[] args)
     {
         using var run = Start(stateDir, args);
         run._process.StandardInput.Close();
         await run._process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         run._process.WaitForExit(); // drains the output readers
-        return (run._process.ExitCode, run.Output);
+        lock (run._output)
+        {
+            return (run._process.ExitCode, run._output.ToString(), run._standardOutput.ToString());
+        }
     }
 
     /// <summary>The address from the "listening on" line, once it is printed.</summary>
     public Task<string> ListeningAsync() => _listening.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+    /// <summary>Waits until a written line contains <paramref name="text"/> (lines already written count).</summary>
+    public Task WaitForOutputAsync(string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+    }
 
     /// <summary>Sends SIGTERM, as a service manager does, and waits for the exit code.</summary>
     public async Task<int> TerminateAsync()
@@ -102,7 +131,7 @@ internal sealed partial class GatewayProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool standardOutput)
     {
         if (line is null)
         {
@@ -112,6 +141,16 @@ internal sealed partial class GatewayProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            if (standardOutput)
+            {
+                _standardOutput.AppendLine(line);
+            }
+
+            foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
         }
 
         if (ListeningPattern().Match(line) is { Success: true } match)

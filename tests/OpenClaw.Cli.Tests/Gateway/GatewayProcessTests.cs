@@ -31,9 +31,9 @@ public sealed class GatewayProcessTests : IDisposable
 
     private async Task<string> PrintedTokenAsync()
     {
-        var (exit, output) = await GatewayProcess.RunAsync(_state.Path, "gateway", "token");
+        var (exit, _, token) = await GatewayProcess.RunCapturingAsync(_state.Path, "gateway", "token");
         Assert.Equal(0, exit);
-        return output.Trim().Split('\n')[^1].Trim();
+        return token.Trim();
     }
 
     [Theory]
@@ -141,9 +141,10 @@ public sealed class GatewayProcessTests : IDisposable
             Assert.Equal(0, await running.TerminateAsync());
         }
 
-        var (exit, output) = await GatewayProcess.RunAsync(_state.Path, "gateway", "token", "--rotate");
+        var (exit, output, printed) = await GatewayProcess.RunCapturingAsync(_state.Path, "gateway", "token", "--rotate");
         Assert.Equal(0, exit);
-        var fresh = output.Trim().Split('\n')[0].Trim();
+        Assert.Contains("The gateway token was replaced", output, StringComparison.Ordinal);
+        var fresh = printed.Trim(); // stdout holds the token alone; the notice goes to stderr
         Assert.NotEqual(old, fresh);
 
         using var gateway = GatewayProcess.Start(_state.Path, "gateway", "run", "--port", "0");
@@ -151,6 +152,26 @@ public sealed class GatewayProcessTests : IDisposable
         using var http = new HttpClient { Timeout = TestTimeouts.Default };
         Assert.True((await CallAsync(http, address, fresh, "system.status")).TryGetProperty("result", out _));
         Assert.Equal(-32001, (await CallAsync(http, address, old, "system.status")).GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(0, await gateway.TerminateAsync());
+    }
+
+    [Fact]
+    public async Task LoggingLevel_EditedWhileRunning_AppliesWithoutRestart()
+    {
+        var config = _state.Combine("openclaw.json");
+        await File.WriteAllTextAsync(config, "{ logging: { level: \"info\" } }", TestContext.Current.CancellationToken);
+        using var gateway = GatewayProcess.Start(_state.Path, "gateway", "run", "--port", "0");
+        var address = await gateway.ListeningAsync();
+        var token = await PrintedTokenAsync();
+        using var http = new HttpClient { Timeout = TestTimeouts.Default };
+        await CallAsync(http, address, token, "no.such.method"); // a failed call is logged at debug: not yet
+        Assert.DoesNotContain("dbug:", gateway.Output, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(config, "{ logging: { level: \"debug\" } }", TestContext.Current.CancellationToken);
+        await gateway.WaitForOutputAsync("changed: logging.level");
+        await CallAsync(http, address, token, "no.such.method");
+        await gateway.WaitForOutputAsync("dbug:");
+
         Assert.Equal(0, await gateway.TerminateAsync());
     }
 }

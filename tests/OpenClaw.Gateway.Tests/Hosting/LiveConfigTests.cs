@@ -60,4 +60,21 @@ public sealed class LiveConfigTests
         Assert.Contains("gateway.limits.maxBatch", fields.GetProperty("changedKeys").EnumerateArray().Select(k => k.GetString()));
         Assert.DoesNotContain("sk-live-secret-123", pushed.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EditedJsonDepthLimit_AppliesWithoutRestart()
+    {
+        await using var gateway = await TestGateway.StartAsync("{ gateway: { limits: { maxJsonDepth: 64 } } }");
+        const string Deep = """{"jsonrpc":"2.0","id":1,"method":"system.version","params":[[[[[]]]]]}""";
+        var (_, before, _) = await gateway.PostAsync(Deep);
+        Assert.NotEqual(-32700, JsonDocument.Parse(before).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = gateway.App.Services.GetRequiredService<ConfigMonitor>().OnChange(_ => applied.TrySetResult());
+        await File.WriteAllTextAsync(gateway.Paths.ConfigFile, "{ gateway: { limits: { maxJsonDepth: 3 } } }", TestContext.Current.CancellationToken);
+        await applied.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        var (_, after, _) = await gateway.PostAsync(Deep);
+        Assert.Equal(-32700, JsonDocument.Parse(after).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+    }
 }

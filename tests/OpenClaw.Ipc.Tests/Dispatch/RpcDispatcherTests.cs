@@ -195,7 +195,7 @@ public sealed class RpcDispatcherTests
     [Fact]
     public async Task Dispatch_NestingUpToMaxJsonDepth_IsAccepted()
     {
-        var harness = new DispatchHarness(new RpcDispatcherOptions { MaxJsonDepth = 6 });
+        var harness = new DispatchHarness(new RpcDispatcherOptions { MaxJsonDepth = () => 6 });
 
         // request (1) > params (2) > extra (3) > 3 more arrays = 6
         var response = RpcAssert.Single(await harness.SendAsync("""{"jsonrpc": "2.0", "method": "profile", "params": {"name": "a", "extra": [[[[1]]]]}, "id": 1}"""));
@@ -206,7 +206,7 @@ public sealed class RpcDispatcherTests
     [Fact]
     public async Task Dispatch_NestingPastMaxJsonDepth_IsAParseErrorAndNothingRuns()
     {
-        var harness = new DispatchHarness(new RpcDispatcherOptions { MaxJsonDepth = 6 });
+        var harness = new DispatchHarness(new RpcDispatcherOptions { MaxJsonDepth = () => 6 });
 
         var reply = await harness.SendAsync("""{"jsonrpc": "2.0", "method": "profile", "params": {"name": "a", "extra": [[[[[1]]]]]}, "id": 1}""");
 
