@@ -107,7 +107,25 @@ internal sealed class AuthFailureLimiter
         return _entries.GetOrAdd(key, static _ => new Entry());
     }
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    // IPv4-mapped IPv6 counts as its IPv4 address; other IPv6 addresses count by their /64, since one host usually
+    // holds a whole /64 and could otherwise guess from a fresh address each time.
+    private static IPAddress Normalize(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
+    }
 
     private void Evict(long now)
     {

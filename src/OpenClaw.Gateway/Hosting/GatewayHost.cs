@@ -80,10 +80,22 @@ public static partial class GatewayHost
         // Per-request framework chatter is noise at info; our own categories follow logging.level.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Kestrel logs each client that drops a connection mid-body as a warning with a stack trace; anyone could fill
+        // the log with those. Its errors still get through.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+
         // A failed start (port in use) is reported once, clearly, by the caller; the host's own error log of it is a
         // stack trace. Critical still gets through (a background service stopping the host).
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.WebHost.UseKestrel(k => k.Listen(address, config.Gateway.Port));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(address, config.Gateway.Port);
+
+            // A personal gateway serves a handful of clients: these bounds keep a flood of idle or half-open
+            // connections from using the machine's memory (each WebSocket costs about 30 KB even when idle).
+            k.Limits.MaxConcurrentConnections = MaxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = MaxWebSockets;
+        });
         builder.Services.AddSingleton(time);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Gateway.Limits.ShutdownTimeoutSeconds));
         builder.Services.AddOpenClawCore(paths, config, getEnvironmentVariable);
@@ -223,6 +235,12 @@ public static partial class GatewayHost
             : throw new OpenClawException(
                 $"gateway.bind '{bind}' is not an IP address; use 127.0.0.1 (the default), \"localhost\" or another literal address.");
     }
+
+    /// <summary>The most TCP connections the gateway holds at once.</summary>
+    public const int MaxConnections = 4096;
+
+    /// <summary>The most WebSockets the gateway holds at once.</summary>
+    public const int MaxWebSockets = 1024;
 
     /// <summary>One line saying where the gateway token in force comes from (never the token itself).</summary>
     public static string TokenNotice(WebApplication app)

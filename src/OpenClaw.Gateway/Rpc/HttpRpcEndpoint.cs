@@ -16,6 +16,9 @@ namespace OpenClaw.Gateway.Rpc;
 /// </summary>
 internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, OriginPolicy origins, LiveConfig config)
 {
+    /// <summary>The largest body (HTTP) or message (WebSocket, before <c>connect</c>) a caller without a credential may send.</summary>
+    public const int AnonymousMaxBytes = 64 * 1024;
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -48,15 +51,6 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
             return;
         }
 
-        var limit = config.Current.Gateway.Limits.MaxMessageBytes;
-        var body = await ReadBodyAsync(context, limit);
-        if (body is null)
-        {
-            await WriteErrorAsync(response, StatusCodes.Status413PayloadTooLarge,
-                new RpcError(RpcErrorCodes.InvalidRequest, $"Request too large: the limit is {limit} bytes (gateway.limits.maxMessageBytes)."));
-            return;
-        }
-
         var address = ClientAddress.Of(context);
         Principal? principal = null;
         if (request.Headers.Authorization.Count > 0)
@@ -83,6 +77,20 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
             }
 
             principal = authenticated;
+        }
+
+        // The credential is checked before the body is read, and a caller without one may send only a small body (its
+        // methods are sign-ins and version checks): unauthenticated clients cannot make the gateway buffer megabytes.
+        var limit = principal is null ? Math.Min(AnonymousMaxBytes, config.Current.Gateway.Limits.MaxMessageBytes) : config.Current.Gateway.Limits.MaxMessageBytes;
+        var body = await ReadBodyAsync(context, limit);
+        if (body is null)
+        {
+            await WriteErrorAsync(response, StatusCodes.Status413PayloadTooLarge, new RpcError(
+                RpcErrorCodes.InvalidRequest,
+                principal is null && limit == AnonymousMaxBytes
+                    ? $"Request too large: without a credential the limit is {limit} bytes."
+                    : $"Request too large: the limit is {limit} bytes (gateway.limits.maxMessageBytes)."));
+            return;
         }
 
         // The host's request id (in the log scope of every line of this request) names the call in the dispatcher's lines too.

@@ -222,19 +222,21 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
         {
             while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
+                // Before connect, a socket may send only small messages: it cannot make the gateway buffer megabytes.
+                var max = Principal is null ? Math.Min(maxMessageBytes, HttpRpcEndpoint.AnonymousMaxBytes) : maxMessageBytes;
                 var length = 0;
                 ValueWebSocketReceiveResult result;
                 do
                 {
                     if (length == buffer.Length)
                     {
-                        if (buffer.Length > maxMessageBytes)
+                        if (buffer.Length > max)
                         {
-                            Close(WebSocketCloseStatus.MessageTooBig, $"message over {maxMessageBytes} bytes (gateway.limits.maxMessageBytes)");
+                            TooBig(max, maxMessageBytes);
                             return;
                         }
 
-                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxMessageBytes + 1L));
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1L));
                         buffer.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
@@ -242,9 +244,9 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
 
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
                     length += result.Count;
-                    if (length > maxMessageBytes)
+                    if (length > max)
                     {
-                        Close(WebSocketCloseStatus.MessageTooBig, $"message over {maxMessageBytes} bytes (gateway.limits.maxMessageBytes)");
+                        TooBig(max, maxMessageBytes);
                         return;
                     }
                 }
@@ -278,6 +280,10 @@ internal sealed partial class WebSocketRpcConnection : RpcConnection, IDisposabl
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private void TooBig(int max, int configured) => Close(
+        WebSocketCloseStatus.MessageTooBig,
+        max < configured ? $"message over {max} bytes before connect" : $"message over {max} bytes (gateway.limits.maxMessageBytes)");
 
     private async Task DispatchAsync(byte[] message, int length, CancellationToken cancellationToken)
     {

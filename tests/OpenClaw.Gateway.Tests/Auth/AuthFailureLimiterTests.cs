@@ -31,6 +31,34 @@ public sealed class AuthFailureLimiterTests
     }
 
     [Fact]
+    public void RecordFailure_Ipv6AddressesOfOneSlash64_CountTogether()
+    {
+        var limiter = new AuthFailureLimiter(2, _time);
+        limiter.RecordFailure(IPAddress.Parse("2001:db8:1:2::10"));
+        limiter.RecordFailure(IPAddress.Parse("2001:db8:1:2:ffff::99"));
+
+        Assert.False(limiter.Check(IPAddress.Parse("2001:db8:1:2::abcd"), out _)); // a fresh address in the same /64
+        Assert.True(limiter.Check(IPAddress.Parse("2001:db8:1:3::10"), out _)); // the next /64 is someone else
+    }
+
+    [Fact]
+    public void TryBeginAttempt_AttemptsStillRunning_CountAgainstTheLimit()
+    {
+        var limiter = new AuthFailureLimiter(2, _time);
+
+        Assert.True(limiter.TryBeginAttempt(s_client, out _));
+        Assert.True(limiter.TryBeginAttempt(s_client, out _));
+        Assert.False(limiter.TryBeginAttempt(s_client, out var retryAfter)); // two password checks still running
+        Assert.True(retryAfter > TimeSpan.Zero);
+
+        limiter.EndAttempt(s_client, failed: false);
+        Assert.True(limiter.TryBeginAttempt(s_client, out _)); // a success frees its slot and counts nothing
+        limiter.EndAttempt(s_client, failed: true);
+        limiter.EndAttempt(s_client, failed: true);
+        Assert.False(limiter.Check(s_client, out _)); // two failures: blocked
+    }
+
+    [Fact]
     public void Check_OtherAddress_IsNotAffected()
     {
         var limiter = new AuthFailureLimiter(1, _time);

@@ -192,4 +192,30 @@ public sealed class LimitsTests
         var metrics = await gateway.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Contains("openclaw_websockets_slow_consumer_total 1", metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HttpBody_WithoutCredential_IsLimitedTo64KiB_WhileACredentialGetsTheConfiguredLimit()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"system.version\",\"params\":{\"pad\":\"" + new string('x', 100_000) + "\"}}";
+
+        var (anonymous, body, _) = await gateway.PostAsync(big, token: null);
+        var (authenticated, _, _) = await gateway.PostAsync(big);
+
+        Assert.Equal(413, anonymous);
+        Assert.Contains("without a credential", body, StringComparison.Ordinal);
+        Assert.Equal(200, authenticated); // read whole, then answered (-32602 for the unknown field)
+    }
+
+    [Fact]
+    public async Task WebSocketMessage_BeforeConnect_IsLimitedTo64KiB()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        using var socket = await gateway.ConnectAsync(token: null);
+
+        await socket.SendTextAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"connect\",\"params\":{\"token\":\"" + new string('x', 100_000) + "\"}}");
+
+        Assert.Null(await socket.ReceiveTextAsync());
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, socket.CloseStatus);
+    }
 }
