@@ -2,6 +2,7 @@ using OpenClaw.Core;
 using OpenClaw.Core.Credentials;
 using OpenClaw.Core.State;
 using OpenClaw.Gateway.Auth;
+using OpenClaw.Gateway.Hosting;
 
 namespace OpenClaw.Cli.Gateway;
 
@@ -45,7 +46,16 @@ internal static class GatewayTokenCommand
             return 1;
         }
 
-        // A running gateway owns the store: read its token without taking the lock.
+        // A running gateway owns the store: read its token without taking the lock, unless that gateway was started
+        // with the variable (then the stored token is not the one in force).
+        var marker = GatewayHost.TokenSourceMarker(paths);
+        if (File.Exists(marker) && (await File.ReadAllTextAsync(marker, cancellationToken)).Trim() == "environment")
+        {
+            await error.WriteLineAsync(
+                $"error: the running gateway uses {GatewayToken.EnvironmentVariable} from its own environment, not the stored token; use that value.");
+            return 1;
+        }
+
         using var reader = new CredentialStore(paths, new CredentialStoreOptions { MasterPassword = options.MasterPassword, ReadOnly = true });
         var stored = await reader.GetAsync(GatewayToken.CredentialName, cancellationToken)
             ?? throw new OpenClawException("the running gateway has no stored token (was it started with OPENCLAW_GATEWAY_TOKEN?).");

@@ -147,6 +147,12 @@ public static partial class GatewayHost
             // The gateway token (created on first run), the token-signing key and the user store (owned exclusively).
             var tokenSource = await app.Services.GetRequiredService<GatewayToken>().EnsureAsync(cancellationToken);
             app.Services.GetRequiredService<StartupReport>().TokenSource = tokenSource;
+
+            // Not a secret: tells `openclaw gateway token` (which reads the store while this gateway runs) whether the
+            // stored token is the one in force. Removed at stop; a stale one is ignored when no gateway holds the store.
+            var sourceMarker = TokenSourceMarker(paths);
+            await File.WriteAllTextAsync(sourceMarker, tokenSource == GatewayTokenSource.Environment ? "environment" : "stored", cancellationToken);
+            app.Lifetime.ApplicationStopped.Register(() => File.Delete(sourceMarker));
             await app.Services.GetRequiredService<TokenService>().InitializeAsync(cancellationToken);
             _ = app.Services.GetRequiredService<UserStore>();
         }
@@ -234,6 +240,13 @@ public static partial class GatewayHost
             ? address
             : throw new OpenClawException(
                 $"gateway.bind '{bind}' is not an IP address; use 127.0.0.1 (the default), \"localhost\" or another literal address.");
+    }
+
+    /// <summary>The file in which a running gateway says where its token comes from (<c>environment</c> or <c>stored</c>).</summary>
+    public static string TokenSourceMarker(StatePaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return Path.Combine(Path.GetDirectoryName(paths.EventStoreFile)!, "gateway-token-source");
     }
 
     /// <summary>The most TCP connections the gateway holds at once.</summary>

@@ -31,7 +31,10 @@ internal sealed partial class GatewayProcess : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts <c>openclaw</c> with <paramref name="args"/> over a state directory.</summary>
-    public static GatewayProcess Start(string stateDir, params string[] args)
+    public static GatewayProcess Start(string stateDir, params string[] args) => Start(stateDir, null, args);
+
+    /// <summary>Starts <c>openclaw</c> with extra environment variables.</summary>
+    public static GatewayProcess Start(string stateDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -50,6 +53,11 @@ internal sealed partial class GatewayProcess : IDisposable
         info.Environment.Remove("OPENCLAW_GATEWAY_TOKEN");
         info.Environment.Remove("OPENCLAW_CONFIG_PATH");
         info.Environment.Remove("OPENCLAW_MASTER_PASSWORD");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info };
         var gateway = new GatewayProcess(process);
         process.OutputDataReceived += (_, e) => gateway.Append(e.Data, standardOutput: true);

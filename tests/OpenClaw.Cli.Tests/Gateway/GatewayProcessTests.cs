@@ -174,4 +174,21 @@ public sealed class GatewayProcessTests : IDisposable
 
         Assert.Equal(0, await gateway.TerminateAsync());
     }
+
+    [Fact]
+    public async Task Token_WhileTheGatewayRunsOnAnEnvironmentToken_SaysTheStoredOneIsNotInForce()
+    {
+        var stored = await PrintedTokenAsync(); // a stored token exists from an earlier setup
+        using var gateway = GatewayProcess.Start(
+            _state.Path, new Dictionary<string, string> { ["OPENCLAW_GATEWAY_TOKEN"] = "environment-token-0123456789" }, "gateway", "run", "--port", "0");
+        await gateway.ListeningAsync();
+
+        var (exit, output) = await GatewayProcess.RunAsync(_state.Path, "gateway", "token");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("uses OPENCLAW_GATEWAY_TOKEN from its own environment", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(stored, output, StringComparison.Ordinal);
+        Assert.Equal(0, await gateway.TerminateAsync());
+        Assert.Equal(stored, await PrintedTokenAsync()); // stopped: the stored token is printed again
+    }
 }
