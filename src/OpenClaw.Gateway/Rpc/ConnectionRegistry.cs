@@ -11,8 +11,6 @@ internal sealed class ConnectionRegistry
     /// <summary>Raised after a connection closed.</summary>
     public event Action<RpcConnection>? Closed;
 
-    public int Count => _open.Count;
-
     public void Add(RpcConnection connection) => _open.TryAdd(connection, 0);
 
     public void Remove(RpcConnection connection)
