@@ -23,6 +23,16 @@ internal interface IFrameCodec
     /// <summary>A JSON string literal.</summary>
     static string Quoted(string text) => "\"" + JsonEncodedText.Encode(text) + "\"";
 
+    /// <summary>Writes <paramref name="prefix"/>, the id in decimal, then <paramref name="suffix"/>; returns the length.</summary>
+    static int Write(Span<byte> buffer, byte[] prefix, long id, byte[] suffix)
+    {
+        prefix.CopyTo(buffer);
+        Utf8Formatter.TryFormat(id, buffer[prefix.Length..], out var written);
+        var at = prefix.Length + written;
+        suffix.CopyTo(buffer[at..]);
+        return at + suffix.Length;
+    }
+
     /// <summary>Writes request <paramref name="id"/> into <paramref name="buffer"/>; returns the length.</summary>
     int WriteRequest(Span<byte> buffer, long id);
 
@@ -41,14 +51,7 @@ internal sealed class JsonRpcCodec : IFrameCodec
         _suffix = Encoding.UTF8.GetBytes(",\"method\":" + IFrameCodec.Quoted(method) + (paramsJson is null ? "" : ",\"params\":" + paramsJson) + "}");
     }
 
-    public int WriteRequest(Span<byte> buffer, long id)
-    {
-        _prefix.CopyTo(buffer);
-        Utf8Formatter.TryFormat(id, buffer[_prefix.Length..], out var written);
-        var at = _prefix.Length + written;
-        _suffix.CopyTo(buffer[at..]);
-        return at + _suffix.Length;
-    }
+    public int WriteRequest(Span<byte> buffer, long id) => IFrameCodec.Write(buffer, _prefix, id, _suffix);
 
     public ReplyKind ReadReply(ReadOnlySpan<byte> message, out long id)
     {
@@ -105,14 +108,7 @@ internal sealed class PeerCodec : IFrameCodec
         _suffix = Encoding.UTF8.GetBytes("\",\"method\":" + IFrameCodec.Quoted(method) + ",\"params\":{}}");
     }
 
-    public int WriteRequest(Span<byte> buffer, long id)
-    {
-        _prefix.CopyTo(buffer);
-        Utf8Formatter.TryFormat(id, buffer[_prefix.Length..], out var written);
-        var at = _prefix.Length + written;
-        _suffix.CopyTo(buffer[at..]);
-        return at + _suffix.Length;
-    }
+    public int WriteRequest(Span<byte> buffer, long id) => IFrameCodec.Write(buffer, _prefix, id, _suffix);
 
     public ReplyKind ReadReply(ReadOnlySpan<byte> message, out long id)
     {

@@ -103,9 +103,6 @@ internal sealed partial class EventHub
         }
     }
 
-    /// <summary>The topics a connection is subscribed to.</summary>
-    public int TopicsOf(RpcConnection connection) => Array.Find(Volatile.Read(ref _subscribers), s => s.Connection == connection)?.Topics ?? 0;
-
     /// <summary>Drops every subscription of a connection (it closed, or its queue refused a push).</summary>
     public void Forget(RpcConnection connection)
     {
@@ -132,9 +129,6 @@ internal sealed partial class EventHub
 
         Deliver(mask, Build(topic, type, writeFields));
     }
-
-    /// <summary>Pushes an already built notification (one complete JSON-RPC message) to the topic's subscribers.</summary>
-    public void PublishMessage(string topic, ReadOnlyMemory<byte> message) => Deliver(CheckedMask(topic), message);
 
     /// <summary>
     /// Pushes a stored session event on the <c>sessions</c> topic:

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,6 +7,7 @@ using OpenClaw.Core.Events;
 using OpenClaw.Gateway.Hosting;
 using OpenClaw.Gateway.Metrics;
 using OpenClaw.Gateway.Security;
+using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Health;
 
@@ -42,17 +42,14 @@ internal static class StatusEndpoints
     {
         var services = context.RequestServices;
         var config = services.GetRequiredService<LiveConfig>().Current;
-        if (!IsLoopback(config.Gateway.Bind))
+        if (!OriginPolicy.IsLoopbackBind(config.Gateway.Bind))
         {
-            // Off loopback, metrics need a credential like any other read.
-            var header = context.Request.Headers.Authorization.ToString();
-            var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
-            var (principal, _) = token.Length == 0
-                ? (null, null)
-                : await services.GetRequiredService<AuthGate>().AuthenticateAsync(token, ClientAddress.Of(context), context.RequestAborted);
+            // Off loopback, metrics need a credential like any other read, checked (and limited) like every other.
+            var (principal, _, error) = await services.GetRequiredService<AuthGate>()
+                .AuthenticateHeaderAsync(context.Request, ClientAddress.Of(context), context.RequestAborted);
             if (principal is null)
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.StatusCode = error?.Code == RpcErrorCodes.RateLimited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
                 await context.Response.WriteAsync("Authentication required: send 'Authorization: Bearer <token>'.");
                 return;
             }
@@ -65,7 +62,4 @@ internal static class StatusEndpoints
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await context.Response.WriteAsync(text);
     }
-
-    private static bool IsLoopback(string bind) =>
-        string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(bind, out var a) && IPAddress.IsLoopback(a));
 }

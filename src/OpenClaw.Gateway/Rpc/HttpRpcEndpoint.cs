@@ -52,31 +52,11 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
         }
 
         var address = ClientAddress.Of(context);
-        Principal? principal = null;
-        if (request.Headers.Authorization.Count > 0)
+        var (principal, _, refused) = await auth.AuthenticateHeaderAsync(request, address, context.RequestAborted);
+        if (refused is not null)
         {
-            if (!TryBearer(request.Headers.Authorization.ToString(), out var token))
-            {
-                // A credential in another scheme is a failed authentication like a wrong token (and refused while blocked).
-                var refused = auth.CheckBlocked(address)
-                    ?? new RpcError(RpcErrorCodes.Unauthenticated, "Authentication failed: use 'Authorization: Bearer <token>'.");
-                if (refused.Code == RpcErrorCodes.Unauthenticated)
-                {
-                    auth.RecordFailure(address);
-                }
-
-                await WriteErrorAsync(response, StatusFor(refused), refused);
-                return;
-            }
-
-            var (authenticated, error) = await auth.AuthenticateAsync(token, address, context.RequestAborted);
-            if (error is not null)
-            {
-                await WriteErrorAsync(response, StatusFor(error), error);
-                return;
-            }
-
-            principal = authenticated;
+            await WriteErrorAsync(response, StatusFor(refused), refused);
+            return;
         }
 
         // The credential is checked before the body is read, and a caller without one may send only a small body (its
@@ -131,18 +111,6 @@ internal sealed class HttpRpcEndpoint(RpcDispatcher dispatcher, AuthGate auth, O
         }
 
         return !media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static bool TryBearer(string header, out string token)
-    {
-        token = string.Empty;
-        if (header.Length <= 7 || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        token = header[7..].Trim();
-        return token.Length > 0;
     }
 
     // The whole body, or null when it is over the limit (read no further than the limit).

@@ -45,34 +45,17 @@ internal sealed class WebSocketRpcEndpoint(
         }
 
         var address = ClientAddress.Of(context);
-        Principal? principal = null;
-        string? credential = null;
-        if (context.Request.Headers.Authorization.Count > 0)
+        var (principal, credential, error) = await auth.AuthenticateHeaderAsync(context.Request, address, context.RequestAborted);
+        if (error is not null)
         {
-            var header = context.Request.Headers.Authorization.ToString();
-            var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
-            var (authenticated, error) = token.Length == 0
-                ? (null, auth.CheckBlocked(address) ?? AuthGate.InvalidCredential)
-                : await auth.AuthenticateAsync(token, address, context.RequestAborted);
-            if (token.Length == 0 && error!.Code == RpcErrorCodes.Unauthenticated)
+            context.Response.StatusCode = error.Code == RpcErrorCodes.RateLimited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+            if (error.Data?["retryAfterSeconds"] is { } retry)
             {
-                auth.RecordFailure(address); // a credential in another scheme is a failed authentication too
+                context.Response.Headers.RetryAfter = retry.ToJsonString();
             }
 
-            if (error is not null)
-            {
-                context.Response.StatusCode = error.Code == RpcErrorCodes.RateLimited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
-                if (error.Data?["retryAfterSeconds"] is { } retry)
-                {
-                    context.Response.Headers.RetryAfter = retry.ToJsonString();
-                }
-
-                await context.Response.WriteAsync(error.Message);
-                return;
-            }
-
-            principal = authenticated;
-            credential = token;
+            await context.Response.WriteAsync(error.Message);
+            return;
         }
 
         var limits = config.Current.Gateway.Limits;

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using OpenClaw.Core.Config;
 using OpenClaw.Gateway.Auth;
 using OpenClaw.Ipc.Dispatch;
@@ -34,6 +35,35 @@ internal sealed class AuthGate : IDisposable
     /// <summary>The error for a wrong, expired or revoked credential.</summary>
     public static RpcError InvalidCredential { get; } =
         new(RpcErrorCodes.Unauthenticated, "Authentication failed: the token is not valid (wrong, expired or revoked).");
+
+    /// <summary>
+    /// Checks an HTTP request's <c>Authorization</c> header, on every route that takes one: no header is no principal
+    /// and no error; a header in another scheme than Bearer is a failed authentication like a wrong token.
+    /// </summary>
+    public async ValueTask<(Principal? Principal, string? Token, RpcError? Error)> AuthenticateHeaderAsync(
+        HttpRequest request, IPAddress? address, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization.Count == 0)
+        {
+            return (null, null, null);
+        }
+
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
+        if (token.Length == 0)
+        {
+            if (CheckBlocked(address) is { } blocked)
+            {
+                return (null, null, blocked);
+            }
+
+            RecordFailure(address);
+            return (null, null, new RpcError(RpcErrorCodes.Unauthenticated, "Authentication failed: use 'Authorization: Bearer <token>'."));
+        }
+
+        var (principal, error) = await AuthenticateAsync(token, address, cancellationToken);
+        return (principal, principal is null ? null : token, error);
+    }
 
     /// <summary>Checks a bearer token from <paramref name="address"/>: the principal, or the error to answer.</summary>
     public async ValueTask<(Principal? Principal, RpcError? Error)> AuthenticateAsync(string token, IPAddress? address, CancellationToken cancellationToken)

@@ -76,7 +76,8 @@ internal sealed class OriginPolicy(LiveConfig config)
         return false;
     }
 
-    private static bool IsLoopbackBind(string bind) =>
+    /// <summary>Whether a bind address is loopback (<c>localhost</c> or a loopback IP).</summary>
+    public static bool IsLoopbackBind(string bind) =>
         string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(bind, out var a) && IPAddress.IsLoopback(a));
 
     private static bool IsSameOrigin(HttpRequest request, Uri origin)
