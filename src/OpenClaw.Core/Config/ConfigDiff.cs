@@ -1,6 +1,4 @@
-using System.Globalization;
-using System.Text;
-using OpenClaw.Core.Config.Json5;
+using System.Text.Json.Nodes;
 
 namespace OpenClaw.Core.Config;
 
@@ -52,143 +50,38 @@ public static class ConfigDiff
             && (path.Length == key.Length || path[key.Length] is '.' or '[');
     }
 
-    // Every leaf as path -> canonical text. Secrets are kept as written (in memory only) so a changed literal is seen;
-    // nothing here is ever logged but the paths.
+    // Every leaf as path -> canonical text, derived from the schema's own rendering of the config (so a key added to the
+    // schema is compared without being listed here), with each secret-bearing value as written: the rendering masks
+    // literal secrets, and a changed literal must still count. Nothing here is ever logged but the paths. Lists and
+    // each workflow definition are one value.
     internal static Dictionary<string, string> Flatten(OpenClawConfig config)
     {
         var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
-        var gateway = config.Gateway;
-        leaves["gateway.bind"] = gateway.Bind;
-        leaves["gateway.port"] = Number(gateway.Port);
-        leaves["gateway.cors.allowedOrigins"] = List(gateway.Cors.AllowedOrigins);
-        var limits = gateway.Limits;
-        leaves["gateway.limits.maxMessageBytes"] = Number(limits.MaxMessageBytes);
-        leaves["gateway.limits.maxBatch"] = Number(limits.MaxBatch);
-        leaves["gateway.limits.maxJsonDepth"] = Number(limits.MaxJsonDepth);
-        leaves["gateway.limits.maxAttachmentBytes"] = Number(limits.MaxAttachmentBytes);
-        leaves["gateway.limits.requestsPerMinute"] = Number(limits.RequestsPerMinute);
-        leaves["gateway.limits.authFailuresPerMinute"] = Number(limits.AuthFailuresPerMinute);
-        leaves["gateway.limits.connectTimeoutSeconds"] = Number(limits.ConnectTimeoutSeconds);
-        leaves["gateway.limits.pingIntervalSeconds"] = Number(limits.PingIntervalSeconds);
-        leaves["gateway.limits.pongTimeoutSeconds"] = Number(limits.PongTimeoutSeconds);
-        leaves["gateway.limits.sendQueueMessages"] = Number(limits.SendQueueMessages);
-        leaves["gateway.limits.sendQueueBytes"] = Number(limits.SendQueueBytes);
-        leaves["gateway.limits.maxConcurrentRequestsPerSocket"] = Number(limits.MaxConcurrentRequestsPerSocket);
-        leaves["gateway.limits.shutdownTimeoutSeconds"] = Number(limits.ShutdownTimeoutSeconds);
-
-        foreach (var (name, provider) in config.Providers)
+        Walk(JsonNode.Parse(ConfigSchema.ToJson(config)), string.Empty, leaves);
+        foreach (var (path, secret) in config.EnumerateSecrets())
         {
-            var path = ConfigPath.Append("providers", name);
-            leaves[ConfigPath.Append(path, "type")] = provider.Type.ToString();
-            leaves[ConfigPath.Append(path, "apiKey")] = Secret(provider.ApiKey);
-            leaves[ConfigPath.Append(path, "baseUrl")] = provider.BaseUrl ?? "\0null";
-            if (provider.OAuth is { } oauth)
-            {
-                var oauthPath = ConfigPath.Append(path, "oauth");
-                leaves[ConfigPath.Append(oauthPath, "credential")] = oauth.Credential;
-                leaves[ConfigPath.Append(oauthPath, "tokenUrl")] = oauth.TokenUrl;
-                leaves[ConfigPath.Append(oauthPath, "clientId")] = oauth.ClientId;
-            }
+            leaves[path] = Secret(secret);
         }
 
-        foreach (var (id, agent) in config.Agents)
-        {
-            var path = ConfigPath.Append("agents", id);
-            leaves[ConfigPath.Append(path, "model")] = agent.Model;
-            leaves[ConfigPath.Append(path, "fallbacks")] = List(agent.Fallbacks);
-            leaves[ConfigPath.Append(path, "systemPrompt")] = agent.SystemPrompt;
-            leaves[ConfigPath.Append(path, "maxTokens")] = Number(agent.MaxTokens);
-            leaves[ConfigPath.Append(path, "temperature")] = agent.Temperature.ToString("R", CultureInfo.InvariantCulture);
-            leaves[ConfigPath.Append(path, "maxTurns")] = Number(agent.MaxTurns);
-            leaves[ConfigPath.Append(path, "turnTimeoutSeconds")] = Number(agent.TurnTimeoutSeconds);
-            leaves[ConfigPath.Append(path, "workspace")] = agent.Workspace;
-            var tools = ConfigPath.Append(path, "tools");
-            leaves[ConfigPath.Append(tools, "allow")] = List(agent.Tools.Allow);
-            leaves[ConfigPath.Append(tools, "deny")] = List(agent.Tools.Deny);
-            leaves[ConfigPath.Append(tools, "approval")] = agent.Tools.Approval.ToString();
-            var sandbox = ConfigPath.Append(path, "sandbox");
-            leaves[ConfigPath.Append(sandbox, "level")] = agent.Sandbox.Level.ToString();
-            leaves[ConfigPath.Append(sandbox, "timeoutSeconds")] = Number(agent.Sandbox.TimeoutSeconds);
-            leaves[ConfigPath.Append(sandbox, "memoryMb")] = Number(agent.Sandbox.MemoryMb);
-            leaves[ConfigPath.Append(sandbox, "maxProcesses")] = Number(agent.Sandbox.MaxProcesses);
-            leaves[ConfigPath.Append(sandbox, "maxOutputBytes")] = Number(agent.Sandbox.MaxOutputBytes);
-        }
-
-        var telegram = config.Channels.Telegram;
-        leaves["channels.telegram.enabled"] = telegram.Enabled ? "true" : "false";
-        leaves["channels.telegram.botToken"] = Secret(telegram.BotToken);
-        leaves["channels.telegram.apiBaseUrl"] = telegram.ApiBaseUrl;
-        leaves["channels.telegram.mode"] = telegram.Mode.ToString();
-        leaves["channels.telegram.webhookUrl"] = telegram.WebhookUrl ?? "\0null";
-        leaves["channels.telegram.webhookSecret"] = Secret(telegram.WebhookSecret);
-        leaves["channels.telegram.dmPolicy"] = telegram.DmPolicy.ToString();
-        leaves["channels.telegram.allowFrom"] = List(telegram.AllowFrom);
-        leaves["channels.telegram.groups.policy"] = telegram.Groups.Policy.ToString();
-        leaves["channels.telegram.groups.allowFrom"] = List(telegram.Groups.AllowFrom);
-        leaves["channels.telegram.groups.requireMention"] = telegram.Groups.RequireMention ? "true" : "false";
-
-        leaves["routing"] = string.Join('\u001E', config.Routing.Select(r =>
-            string.Join('\u001F', r.Channel, r.Peer ?? "\0null", r.Group ?? "\0null", r.Agent)));
-
-        foreach (var (id, workflow) in config.Workflows)
-        {
-            var text = new StringBuilder();
-            Write(workflow, text);
-            leaves[ConfigPath.Append("workflows", id)] = text.ToString();
-        }
-
-        leaves["plugins.enabled"] = List(config.Plugins.Enabled);
-        leaves["plugins.wasm"] = List(config.Plugins.Wasm);
-        leaves["logging.level"] = config.Logging.Level.ToString();
-        leaves["logging.format"] = config.Logging.Format.ToString();
         return leaves;
     }
 
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static void Walk(JsonNode? node, string path, Dictionary<string, string> leaves)
+    {
+        // A workflow definition (workflows.<id>) is one value; every other object is walked.
+        if (node is JsonObject obj && !(path != "workflows" && IsUnder(path, "workflows")))
+        {
+            foreach (var (key, child) in obj)
+            {
+                Walk(child, ConfigPath.Append(path, key), leaves);
+            }
 
-    private static string List(IReadOnlyList<string> items) => string.Join('\u001F', items) + "\u001E" + Number(items.Count);
+            return;
+        }
+
+        leaves[path] = node?.ToJsonString() ?? "null";
+    }
 
     private static string Secret(SecretReference secret) =>
         secret.Source.ToString() + (secret.IsImplicit ? ":implicit:" : ":") + secret.Text;
-
-    // A canonical rendering of a JSON5 value: layout and comments do not count, key order does.
-    private static void Write(Json5Node node, StringBuilder text)
-    {
-        switch (node)
-        {
-            case Json5Object obj:
-                text.Append('{');
-                foreach (var property in obj.Properties)
-                {
-                    text.Append(Json5Writer.FormatString(property.Name)).Append(':');
-                    Write(property.Value, text);
-                    text.Append(',');
-                }
-
-                text.Append('}');
-                break;
-            case Json5Array array:
-                text.Append('[');
-                foreach (var item in array.Items)
-                {
-                    Write(item, text);
-                    text.Append(',');
-                }
-
-                text.Append(']');
-                break;
-            case Json5String s:
-                text.Append(Json5Writer.FormatString(s.Value));
-                break;
-            case Json5Number n:
-                text.Append(n.Value.ToString("R", CultureInfo.InvariantCulture));
-                break;
-            case Json5Boolean b:
-                text.Append(b.Value ? "true" : "false");
-                break;
-            default:
-                text.Append("null");
-                break;
-        }
-    }
 }
