@@ -76,6 +76,14 @@ public static class ConfigSchema
             new Field<OAuthOptions, string?>("clientId", "The OAuth client id.", s_nonEmpty, o => o.ClientId, (o, v) => o with { ClientId = v! }, required: true),
         ]);
 
+    private static readonly ObjectType<ProviderTimeoutOptions> s_providerTimeouts = new(
+        "How long to wait for a provider.", _ => new ProviderTimeoutOptions(), new ProviderTimeoutOptions(),
+        [
+            Int<ProviderTimeoutOptions>("connectSeconds", "Seconds to open a connection.", 1, 600, o => o.ConnectSeconds, (o, v) => o with { ConnectSeconds = v }),
+            Int<ProviderTimeoutOptions>("firstByteSeconds", "Seconds from sending a request to the response's headers.", 1, 3600, o => o.FirstByteSeconds, (o, v) => o with { FirstByteSeconds = v }),
+            Int<ProviderTimeoutOptions>("stallSeconds", "Seconds a started response may send nothing before it counts as stalled.", 1, 3600, o => o.StallSeconds, (o, v) => o with { StallSeconds = v }),
+        ]);
+
     private static readonly ObjectType<ProviderOptions> s_provider = new(
         "One model provider.", _ => NewProvider(""), null,
         [
@@ -86,6 +94,8 @@ public static class ConfigSchema
                 SecretType.Instance, o => o.ApiKey, (o, v) => o with { ApiKey = v }, writeDefault: false),
             new Field<ProviderOptions, string?>("baseUrl", "The API base URL (default by type; required for openai-compatible).", s_url, o => o.BaseUrl, (o, v) => o with { BaseUrl = v }, writeDefault: false),
             new Field<ProviderOptions, OAuthOptions>("oauth", "A subscription login instead of apiKey.", s_oauth, o => o.OAuth!, (o, v) => o with { OAuth = v }, writeDefault: false),
+            Int<ProviderOptions>("maxRetries", "Retries of a request that failed before anything streamed (429, 5xx, 529, connection failures).", 0, 10, o => o.MaxRetries, (o, v) => o with { MaxRetries = v }),
+            new Field<ProviderOptions, ProviderTimeoutOptions>("timeouts", "How long to wait for the provider.", s_providerTimeouts, o => o.Timeouts, (o, v) => o with { Timeouts = v }),
         ],
         AfterProvider);
 

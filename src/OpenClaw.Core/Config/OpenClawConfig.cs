@@ -168,6 +168,12 @@ public sealed record ProviderOptions
     /// <summary>A subscription login used instead of the API key, or <see langword="null"/>.</summary>
     public OAuthOptions? OAuth { get; init; }
 
+    /// <summary>Retries of a request that failed before anything streamed; 2 unless set.</summary>
+    public int MaxRetries { get; init; } = 2;
+
+    /// <summary>How long to wait for the provider.</summary>
+    public ProviderTimeoutOptions Timeouts { get; init; } = new();
+
     /// <summary>The default base URL of a provider type, or <see langword="null"/> when the type has none.</summary>
     public static string? DefaultBaseUrl(ProviderType type) => type switch
     {
@@ -182,6 +188,19 @@ public sealed record ProviderOptions
         ["anthropic"] = new() { Name = "anthropic", Type = ProviderType.Anthropic, ApiKey = SecretReference.ImplicitCredential("anthropic"), BaseUrl = DefaultBaseUrl(ProviderType.Anthropic) },
         ["openai"] = new() { Name = "openai", Type = ProviderType.OpenAI, ApiKey = SecretReference.ImplicitCredential("openai"), BaseUrl = DefaultBaseUrl(ProviderType.OpenAI) },
     };
+}
+
+/// <summary><c>providers.&lt;name&gt;.timeouts</c>: how long to wait for a provider.</summary>
+public sealed record ProviderTimeoutOptions
+{
+    /// <summary>Seconds to open a connection (TCP and TLS); 10 unless set.</summary>
+    public int ConnectSeconds { get; init; } = 10;
+
+    /// <summary>Seconds from sending a request to the response's headers; 60 unless set.</summary>
+    public int FirstByteSeconds { get; init; } = 60;
+
+    /// <summary>Seconds a started response may send nothing before it counts as stalled; 90 unless set.</summary>
+    public int StallSeconds { get; init; } = 90;
 }
 
 /// <summary><c>providers.&lt;name&gt;.oauth</c>: a subscription login whose tokens live in the credential store.</summary>
