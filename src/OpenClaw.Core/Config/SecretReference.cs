@@ -79,6 +79,12 @@ public sealed class SecretReference
         return new SecretReference(SecretSource.Literal, "", EnvTemplate.Unescape(text), isImplicit: false);
     }
 
+    /// <summary>Whether <paramref name="other"/> names the same secret the same way (for telling whether a reloaded config changed it).</summary>
+    public bool RefersToSameAs(SecretReference? other) =>
+        other is not null && Source == other.Source && IsImplicit == other.IsImplicit &&
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(Text), System.Text.Encoding.UTF8.GetBytes(other.Text));
+
     /// <summary>The reference as it would be written in the file; a literal shows as <c>***</c>.</summary>
     public override string ToString() => Source == SecretSource.Literal ? Credentials.Secret.Redacted : Text;
 }

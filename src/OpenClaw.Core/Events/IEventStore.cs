@@ -41,6 +41,12 @@ public interface IEventStore : IAsyncDisposable
     Task<SessionStats> GetStatsAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Token usage from every model turn (<see cref="AgentResponse"/> event) at or after <paramref name="since"/>
+    /// (everything when null), grouped by model, agent or UTC day.
+    /// </summary>
+    Task<UsageReport> GetUsageAsync(DateTimeOffset? since, UsageGroupBy groupBy, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Copies a session's events up to and including <paramref name="atSeq"/> into a new active session
     /// (new key, a <see cref="SessionStarted"/> naming the origin, events re-sequenced) and returns its key.
     /// </summary>

@@ -57,5 +57,8 @@ internal sealed class NotifyingEventStore(IEventStore inner, EventHub hub) : IEv
 
     public Task<SessionStats> GetStatsAsync(CancellationToken cancellationToken) => inner.GetStatsAsync(cancellationToken);
 
+    public Task<UsageReport> GetUsageAsync(DateTimeOffset? since, UsageGroupBy groupBy, CancellationToken cancellationToken) =>
+        inner.GetUsageAsync(since, groupBy, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -11,6 +11,8 @@ using OpenClaw.Core.Credentials;
 using OpenClaw.Core.Events;
 using OpenClaw.Core.Events.Sqlite;
 using OpenClaw.Core.Hosting;
+using OpenClaw.Core.OAuth;
+using OpenClaw.Providers.Registry;
 using OpenClaw.Core.State;
 using Microsoft.Extensions.Hosting;
 using OpenClaw.Gateway.Events;
@@ -118,6 +120,13 @@ public static partial class GatewayHost
         builder.Services.AddSingleton<IRpcMethodGroup, SessionsMethods>();
         builder.Services.AddSingleton<IRpcMethodGroup, EventsMethods>();
         builder.Services.AddSingleton<IRpcMethodGroup, ConfigMethods>();
+        builder.Services.AddSingleton(sp => new ProviderRegistry(
+            () => sp.GetRequiredService<LiveConfig>().Current,
+            sp.GetRequiredService<SecretResolver>(),
+            sp.GetRequiredService<OAuthTokenManager>(),
+            time,
+            sp.GetService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IRpcMethodGroup, ProvidersMethods>();
         configureServices?.Invoke(builder.Services);
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
@@ -176,8 +185,42 @@ public static partial class GatewayHost
         app.Lifetime.ApplicationStarted.Register(() => ThreadPool.UnsafeQueueUserWorkItem(
             static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null));
         StartWatchingConfig(app);
+        app.Lifetime.ApplicationStarted.Register(() => _ = ReportProvidersAsync(app));
         return app;
     }
+
+    // Builds every provider's client once the gateway listens (so start-up stays fast) and warns about each provider an
+    // agent uses whose key is missing, with the command that stores it.
+    private static async Task ReportProvidersAsync(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenClaw.Gateway.Providers");
+        try
+        {
+            var config = app.Services.GetRequiredService<LiveConfig>().Current;
+            var used = config.Agents.Values
+                .SelectMany(a => a.Fallbacks.Prepend(a.Model))
+                .Select(m => ModelReference.Parse(m).Provider)
+                .ToHashSet(StringComparer.Ordinal);
+            var registry = app.Services.GetRequiredService<ProviderRegistry>();
+            foreach (var status in await registry.GetStatusAsync(app.Lifetime.ApplicationStopping))
+            {
+                if (status.Problem is { } problem && used.Contains(status.Name))
+                {
+                    LogProviderUnusable(logger, status.Name, problem);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OpenClawException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogProviderReportFailed(logger, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "Provider {Provider} cannot be used yet: {Problem}")]
+    private static partial void LogProviderUnusable(ILogger logger, string provider, string problem);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Warning, Message = "Checking the providers at start-up failed ({Error})")]
+    private static partial void LogProviderReportFailed(ILogger logger, string error);
 
     private static async Task<OpenClawConfig> LoadFileBaselineAsync(
         StatePaths paths, OpenClawConfig config, Func<string, string?>? environment, CancellationToken cancellationToken)

@@ -4,11 +4,12 @@ using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Hosting;
 using OpenClaw.Gateway.Rpc;
 using OpenClaw.Ipc.Dispatch;
+using OpenClaw.Providers.Registry;
 
 namespace OpenClaw.Gateway.Methods;
 
 /// <summary><c>system.health</c>, <c>system.version</c>, <c>system.status</c>, <c>system.methods</c>.</summary>
-internal sealed class SystemMethods(GatewayClock clock, IEventStore store, LiveConfig config) : IRpcMethodGroup
+internal sealed class SystemMethods(GatewayClock clock, IEventStore store, LiveConfig config, ProviderRegistry providers) : IRpcMethodGroup
 {
     private static readonly VersionResult s_version = new("openclaw", HealthEndpoints.Version);
 
@@ -37,7 +38,7 @@ internal sealed class SystemMethods(GatewayClock clock, IEventStore store, LiveC
             new SessionCounts(stats.Total, stats.Active),
             [.. current.Agents.Keys.Order(StringComparer.Ordinal)],
             [],
-            [.. current.Providers.Keys.Order(StringComparer.Ordinal)]);
+            await providers.GetStatusAsync(cancellationToken));
     }
 }
 
@@ -49,4 +50,4 @@ internal sealed record SessionCounts(long Total, long Active);
 
 /// <summary>The result of <c>system.status</c>.</summary>
 internal sealed record StatusResult(
-    long UptimeSeconds, long MemoryBytes, SessionCounts Sessions, IReadOnlyList<string> Agents, IReadOnlyList<string> Channels, IReadOnlyList<string> Providers);
+    long UptimeSeconds, long MemoryBytes, SessionCounts Sessions, IReadOnlyList<string> Agents, IReadOnlyList<string> Channels, IReadOnlyList<ProviderStatus> Providers);

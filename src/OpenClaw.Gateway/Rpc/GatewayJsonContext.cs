@@ -50,4 +50,8 @@ namespace OpenClaw.Gateway.Rpc;
 [JsonSerializable(typeof(CreateUserParams))]
 [JsonSerializable(typeof(UpdateUserParams))]
 [JsonSerializable(typeof(DeleteUserParams))]
+[JsonSerializable(typeof(ModelsListParams))]
+[JsonSerializable(typeof(IReadOnlyList<OpenClaw.Providers.Registry.ModelListing>))]
+[JsonSerializable(typeof(UsageSummaryParams))]
+[JsonSerializable(typeof(UsageSummaryResult))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

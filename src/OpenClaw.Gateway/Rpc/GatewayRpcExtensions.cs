@@ -9,6 +9,7 @@ using OpenClaw.Gateway.Hosting;
 using OpenClaw.Gateway.Metrics;
 using OpenClaw.Gateway.Security;
 using OpenClaw.Ipc.Dispatch;
+using OpenClaw.Providers;
 
 namespace OpenClaw.Gateway.Rpc;
 
@@ -68,6 +69,20 @@ internal static class GatewayRpcExtensions
             AuthErrorKind.RateLimited => RpcError.RateLimited(e.RetryAfter ?? TimeSpan.FromSeconds(1), e.Message),
             _ => new RpcError(RpcErrorCodes.InvalidParams, e.Message, e.Field is null ? null : new JsonObject { ["field"] = e.Field }),
         },
+        ProviderException e => new RpcError(RpcErrorCodes.ProviderFailure, e.Message, new JsonObject
+        {
+            ["provider"] = e.Provider,
+            ["status"] = e.Status,
+            ["failure"] = FailureName(e.Failure),
+            ["retryAfterSeconds"] = e.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null,
+        }),
         _ => null,
     };
+
+    // The failure kind as a stable lower-camel word (data.failure), e.g. "rateLimited", "circuitOpen".
+    private static string FailureName(ProviderFailure failure)
+    {
+        var name = failure.ToString();
+        return string.Concat(name[..1].ToLowerInvariant(), name[1..]);
+    }
 }

@@ -38,6 +38,10 @@ internal static class MethodRoles
         ["sessions.fork"] = Role.Operator,
         ["sessions.end"] = Role.Operator,
 
+        // Models and usage
+        ["models.list"] = Role.Viewer,
+        ["usage.summary"] = Role.Viewer,
+
         // Config and events
         ["config.get"] = Role.Viewer,
         ["config.validate"] = Role.Viewer,

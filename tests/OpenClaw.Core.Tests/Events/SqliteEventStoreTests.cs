@@ -482,6 +482,38 @@ public sealed class SqliteEventStoreTests
     }
 
     [Fact]
+    public async Task GetUsageAsync_SumsModelTurnsByModelAgentAndDay_SinceAGivenTime()
+    {
+        using var dir = new TempDirectory();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero));
+        await using var store = await OpenAsync(dir.Combine("events.db"), clock);
+        var ops = await StartAsync(store, Key(agent: "ops"));
+        var home = await StartAsync(store, Key(agent: "default"));
+        await store.AppendAsync(new AgentResponse { SessionKey = ops, Text = "a", Model = "anthropic/claude", Usage = new TokenUsage(10, 20, 30, 40) }, Ct);
+        await store.AppendAsync(new MessageReceived { SessionKey = ops, Text = "not a model turn" }, Ct);
+        clock.Advance(TimeSpan.FromHours(2)); // past midnight UTC: the next turns are on 2026-03-02
+        var secondDay = clock.GetUtcNow();
+        await store.AppendAsync(new AgentResponse { SessionKey = home, Text = "b", Model = "openai/gpt", Usage = new TokenUsage(1, 2, 3, 4) }, Ct);
+        await store.AppendAsync(new AgentResponse { SessionKey = ops, Text = "c", Model = "anthropic/claude", Usage = new TokenUsage(100, 200, 0, 0) }, Ct);
+
+        var byModel = await store.GetUsageAsync(null, UsageGroupBy.Model, Ct);
+        var byAgent = await store.GetUsageAsync(null, UsageGroupBy.Agent, Ct);
+        var byDay = await store.GetUsageAsync(null, UsageGroupBy.Day, Ct);
+        var since = await store.GetUsageAsync(secondDay, UsageGroupBy.Model, Ct);
+
+        Assert.Equal(
+            [new UsageRow("anthropic/claude", 2, new TokenUsage(110, 220, 30, 40)), new UsageRow("openai/gpt", 1, new TokenUsage(1, 2, 3, 4))],
+            byModel.Rows);
+        Assert.Equal(3, byModel.Requests);
+        Assert.Equal(new TokenUsage(111, 222, 33, 44), byModel.Total);
+        Assert.Equal(["default", "ops"], byAgent.Rows.Select(r => r.Key));
+        Assert.Equal(new TokenUsage(110, 220, 30, 40), byAgent.Rows[1].Usage);
+        Assert.Equal([new UsageRow("2026-03-01", 1, new TokenUsage(10, 20, 30, 40)), new UsageRow("2026-03-02", 2, new TokenUsage(101, 202, 3, 4))], byDay.Rows);
+        Assert.Equal(2, since.Requests);
+        Assert.Equal(new TokenUsage(101, 202, 3, 4), since.Total);
+    }
+
+    [Fact]
     public async Task ImportAsync_KeepsIdsAndTimes_AndIsAllOrNothing()
     {
         using var dir = new TempDirectory();

@@ -327,6 +327,47 @@ public sealed partial class SqliteEventStore : IEventStore
     }
 
     /// <inheritdoc />
+    public Task<UsageReport> GetUsageAsync(DateTimeOffset? since, UsageGroupBy groupBy, CancellationToken cancellationToken)
+    {
+        // Ticks are 100 ns since 0001-01-01 UTC; SQLite's date() wants Unix seconds.
+        var key = groupBy switch
+        {
+            UsageGroupBy.Model => "json_extract(e.data, '$.model')",
+            UsageGroupBy.Agent => "s.agent_id",
+            _ => $"date((e.ts - {DateTimeOffset.UnixEpoch.UtcTicks}) / {TimeSpan.TicksPerSecond}, 'unixepoch')",
+        };
+        return Task.FromResult(Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {key} AS k, count(*),
+                       coalesce(sum(json_extract(e.data, '$.usage.inputTokens')), 0),
+                       coalesce(sum(json_extract(e.data, '$.usage.outputTokens')), 0),
+                       coalesce(sum(json_extract(e.data, '$.usage.cacheReadTokens')), 0),
+                       coalesce(sum(json_extract(e.data, '$.usage.cacheWriteTokens')), 0)
+                FROM events e JOIN sessions s ON s.id = e.session_id
+                WHERE e.type = 'agent_response' AND e.ts >= $since
+                GROUP BY k ORDER BY k
+                """;
+            command.Parameters.AddWithValue("$since", since?.UtcTicks ?? 0L);
+            using var reader = command.ExecuteReader();
+            var rows = new List<UsageRow>();
+            long requests = 0;
+            var total = TokenUsage.Zero;
+            while (reader.Read())
+            {
+                var usage = new TokenUsage(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+                var row = new UsageRow(reader.IsDBNull(0) ? "" : reader.GetString(0), reader.GetInt64(1), usage);
+                rows.Add(row);
+                requests += row.Requests;
+                total += usage;
+            }
+
+            return new UsageReport { GroupBy = groupBy, Rows = rows, Requests = requests, Total = total };
+        }, cancellationToken));
+    }
+
+    /// <inheritdoc />
     public Task<SessionStats> GetStatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Read(connection =>
         {
