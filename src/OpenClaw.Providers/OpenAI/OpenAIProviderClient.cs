@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using OpenAI;
+using ChatCompletionOptions = OpenAI.Chat.ChatCompletionOptions;
 
 namespace OpenClaw.Providers.OpenAI;
 
@@ -58,6 +59,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var client = ClientFor(options);
+        options = ForEndpoint(options);
         ChatResponse response;
         try
         {
@@ -78,6 +80,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var client = ClientFor(options);
+        options = ForEndpoint(options);
         var finished = false;
         var started = false;
         var updates = client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -192,6 +195,30 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         }
 
         return _clients.GetOrAdd(model, static (id, openAI) => openAI.GetChatClient(id).AsIChatClient(), _openAI);
+    }
+
+    /// <summary>
+    /// For compatible servers, also sends the output limit as <c>max_tokens</c>: the SDK sends only OpenAI's
+    /// <c>max_completion_tokens</c>, which Ollama and LM Studio do not read.
+    /// </summary>
+    private ChatOptions? ForEndpoint(ChatOptions? options)
+    {
+        if (!_compatible || options?.MaxOutputTokens is not { } maxTokens)
+        {
+            return options;
+        }
+
+        var adjusted = options.Clone();
+        var inner = options.RawRepresentationFactory;
+        adjusted.RawRepresentationFactory = client =>
+        {
+            var raw = inner?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
+#pragma warning disable SCME0001 // JsonPatch is marked experimental; the SDK version is pinned and a test covers the field.
+            raw.Patch.Set("$.max_tokens"u8, maxTokens);
+#pragma warning restore SCME0001
+            return raw;
+        };
+        return adjusted;
     }
 
     private ProviderException? Map(Exception exception, bool streaming, CancellationToken cancellationToken) =>

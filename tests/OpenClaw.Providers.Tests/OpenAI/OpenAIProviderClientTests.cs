@@ -149,8 +149,8 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
         Assert.Equal("gpt-4o", root.GetProperty("model").GetString());
         Assert.True(root.GetProperty("stream").GetBoolean());
         Assert.True(root.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
-        var maxTokens = root.TryGetProperty("max_completion_tokens", out var mct) ? mct : root.GetProperty("max_tokens");
-        Assert.Equal(321, maxTokens.GetInt32());
+        Assert.Equal(321, root.GetProperty("max_completion_tokens").GetInt32());
+        Assert.False(root.TryGetProperty("max_tokens", out _)); // deprecated on OpenAI, and refused for reasoning models
         Assert.Equal(0.25, root.GetProperty("temperature").GetDouble(), 3);
         var messages = root.GetProperty("messages");
         Assert.Equal("system", messages[0].GetProperty("role").GetString());
@@ -175,6 +175,26 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
         var request = Assert.Single(_server.Requests);
         Assert.False(request.Headers.ContainsKey("authorization"));
         Assert.DoesNotContain(request.Headers.Values, v => v.Contains("placeholder", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_compatible_server_also_gets_the_output_limit_as_max_tokens()
+    {
+        using var client = Client(key: null, compatible: true);
+        var options = new ChatOptions { ModelId = "llama3.2", MaxOutputTokens = 77 };
+
+        await StreamAsync(client, [new(ChatRole.User, "Hi")], options);
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], options, Ct);
+
+        // Ollama and LM Studio read max_tokens only; OpenAI's SDK sends max_completion_tokens.
+        foreach (var request in _server.Requests)
+        {
+            using var body = JsonDocument.Parse(request.Body);
+            Assert.Equal(77, body.RootElement.GetProperty("max_tokens").GetInt32());
+            Assert.Equal(77, body.RootElement.GetProperty("max_completion_tokens").GetInt32());
+        }
+
+        Assert.Null(options.RawRepresentationFactory); // the caller's options are not changed
     }
 
     [Fact]
