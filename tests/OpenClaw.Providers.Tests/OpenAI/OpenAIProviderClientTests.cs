@@ -389,6 +389,58 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
         Assert.Contains("before it was complete", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_that_is_not_JSON_is_an_InvalidResponse(bool streaming)
+    {
+        _server.GarbageAfterEvents = 2;
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => streaming
+            ? ReadAllAsync(client, new StringBuilder())
+            : client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], new ChatOptions { ModelId = Model }, Ct));
+
+        Assert.Equal(ProviderFailure.InvalidResponse, e.Failure);
+        Assert.False(e.IsTransient);
+    }
+
+    [Fact]
+    public async Task Parallel_tool_calls_come_out_as_separate_calls_and_thinking_blocks_are_not_sent()
+    {
+        _server.Enqueue(new FakeReply
+        {
+            Blocks =
+            [
+                new FakeThinking("internal musing", "sig"),
+                new FakeToolCall("call_a", "read_file", "{\"path\":\"a.txt\"}"),
+                new FakeToolCall("call_b", "read_file", "{\"path\":\"b.txt\"}"),
+            ],
+            DeltaChars = 3,
+        });
+        using var client = Client();
+
+        var (_, combined) = await StreamAsync(client, [new(ChatRole.User, "Read both")]);
+
+        var calls = combined.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.Equal(["call_a", "call_b"], calls.Select(c => c.CallId));
+        Assert.Equal(["a.txt", "b.txt"], calls.Select(c => c.Arguments?["path"]?.ToString()));
+        Assert.Equal("", combined.Text);
+        Assert.DoesNotContain(combined.Messages.SelectMany(m => m.Contents), c => c is TextReasoningContent);
+    }
+
+    [Fact]
+    public async Task A_reply_cut_by_the_token_limit_finishes_with_Length()
+    {
+        _server.Enqueue(FakeReply.Text("Partial") with { StopReason = "max_tokens" });
+        using var client = Client();
+
+        var (_, combined) = await StreamAsync(client, [new(ChatRole.User, "Hi")]);
+
+        Assert.Equal(ChatFinishReason.Length, combined.FinishReason);
+        Assert.Equal("Partial", combined.Text);
+    }
+
     [Fact]
     public async Task The_callers_cancellation_is_a_cancellation_not_a_provider_failure()
     {

@@ -43,6 +43,10 @@ public sealed class FakeOpenAIServer : FakeModelServer
     /// finish_reason or <c>data: [DONE]</c>, as a proxy that gives up might; the client must not take that for a whole reply.</summary>
     public int? EndStreamsAfterEvents { get; set; }
 
+    /// <summary>When set, chat completions answer 200 with something that is not JSON (an HTML page from a proxy):
+    /// streamed replies after this many SSE events, non-streamed ones instead of the body.</summary>
+    public int? GarbageAfterEvents { get; set; }
+
     /// <summary>Starts a fake on a free loopback port.</summary>
     public static async Task<FakeOpenAIServer> StartAsync(CancellationToken cancellationToken)
     {
@@ -149,7 +153,16 @@ public sealed class FakeOpenAIServer : FakeModelServer
                 events = [.. events.Take(end)];
             }
 
+            if (GarbageAfterEvents is { } garbage && garbage < events.Count)
+            {
+                events = [.. events.Take(garbage), "data: <html><body>502 Bad Gateway</body></html>\n\n", "data: [DONE]\n\n"];
+            }
+
             await WriteEventStreamAsync(context, reply, events).ConfigureAwait(false);
+        }
+        else if (GarbageAfterEvents is not null)
+        {
+            await WriteJsonAsync(context, "<html><body>502 Bad Gateway</body></html>").ConfigureAwait(false);
         }
         else
         {
