@@ -389,6 +389,24 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
         Assert.Contains("before it was complete", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_error_payload_mid_stream_is_Interrupted()
+    {
+        _server.Enqueue(FakeReply.Text("A fairly long reply that will not arrive whole.") with
+        {
+            DeltaChars = 4,
+            CutAfterEvents = 3,
+            ErrorEventType = "server_error",
+        });
+        using var client = Client();
+        var received = new StringBuilder();
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client, received));
+
+        Assert.Equal(ProviderFailure.Interrupted, e.Failure);
+        Assert.Equal("A fairly", received.ToString());
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -11,7 +11,9 @@ namespace OpenClaw.Testing.Providers;
 /// A loopback fake of the OpenAI API (and of the OpenAI-compatible servers: Ollama, vLLM, LM Studio, OpenRouter):
 /// <c>POST /v1/chat/completions</c>, streaming (<c>data: {chunk}</c> events ending in <c>data: [DONE]</c>, with the
 /// usage chunk when <c>stream_options.include_usage</c> is true) and not, and <c>GET /v1/models</c>. Replies come from
-/// <see cref="FakeReply"/> scripts; failures carry OpenAI's error JSON.
+/// <see cref="FakeReply"/> scripts; failures carry OpenAI's error JSON. A reply with <see cref="FakeReply.ErrorEventType"/>
+/// sends, after <see cref="FakeReply.CutAfterEvents"/> events, an error payload as a data line and ends the stream, as
+/// OpenRouter and vLLM do.
 /// </summary>
 public sealed class FakeOpenAIServer : FakeModelServer
 {
@@ -151,6 +153,12 @@ public sealed class FakeOpenAIServer : FakeModelServer
             if (EndStreamsAfterEvents is { } end && end < events.Count)
             {
                 events = [.. events.Take(end)];
+            }
+
+            if (reply.ErrorEventType is { } errorType && reply.CutAfterEvents is { } errorAfter && errorAfter < events.Count)
+            {
+                // What OpenRouter and vLLM do when a started stream fails: an error payload in a data line, then the end.
+                events = [.. events.Take(errorAfter), "data: " + ErrorJson("The upstream provider failed mid-stream.", errorType, null) + "\n\n"];
             }
 
             if (GarbageAfterEvents is { } garbage && garbage < events.Count)
