@@ -177,9 +177,6 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         // Nothing owned: the endpoint's HttpClient belongs to the caller, and the SDK clients hold only it.
     }
 
-    /// <summary>Whether this is an <c>openai-compatible</c> endpoint.</summary>
-    internal bool IsCompatible => _compatible;
-
     private IChatClient ClientFor(ChatOptions? options)
     {
         var model = options?.ModelId ?? _defaultModelId;

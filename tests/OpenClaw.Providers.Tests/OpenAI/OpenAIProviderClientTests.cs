@@ -198,6 +198,21 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_that_is_not_stored_reaches_the_caller_as_MissingCredential_and_nothing_is_sent()
+    {
+        var missing = new ProviderException("fake-openai", ProviderFailure.MissingCredential,
+            "no key stored for provider 'fake-openai'; run `openclaw credentials set fake-openai`.");
+        using var client = new OpenAIProviderClient(Endpoint(new TestCredential(Key) { Missing = missing }), compatible: false, Model);
+
+        var streamed = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(client, [new(ChatRole.User, "Hi")]));
+        var listed = await Assert.ThrowsAsync<ProviderException>(() => client.ListModelsAsync(Ct));
+
+        Assert.Same(missing, streamed);
+        Assert.Same(missing, listed);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
     public async Task A_key_stored_while_running_applies_to_the_next_request()
     {
         var credential = new TestCredential("sk-old-key-000000");

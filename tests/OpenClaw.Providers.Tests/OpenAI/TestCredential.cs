@@ -15,8 +15,12 @@ internal sealed class TestCredential(string? key, bool isOAuth = false) : IProvi
 
     public bool IsOAuth => isOAuth;
 
-    public ValueTask<Secret?> GetAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Key is null ? null : new Secret(Key));
+    /// <summary>When set, <see cref="GetAsync"/> throws it (a key that is configured but not stored).</summary>
+    public ProviderException? Missing { get; set; }
+
+    public ValueTask<Secret?> GetAsync(CancellationToken cancellationToken) => Missing is { } missing
+        ? ValueTask.FromException<Secret?>(missing)
+        : ValueTask.FromResult(Key is null ? null : new Secret(Key));
 
     public ValueTask<Secret?> RefreshAfterUnauthorizedAsync(Secret rejected, CancellationToken cancellationToken)
     {
