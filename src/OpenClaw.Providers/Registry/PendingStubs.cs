@@ -16,18 +16,6 @@ namespace OpenClaw.Providers.Anthropic
     }
 }
 
-namespace OpenClaw.Providers.OpenAI
-{
-    public sealed class OpenAIProviderClient(ProviderEndpoint endpoint, bool compatible, string? defaultModelId = null) : IChatClient, IModelCatalog
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-        public void Dispose() { }
-        public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
-    }
-}
-
 namespace OpenClaw.Providers.Resilience
 {
     public sealed record ProviderTimeouts(TimeSpan Connect, TimeSpan FirstByte, TimeSpan Stall)
