@@ -56,6 +56,7 @@ public sealed class ResilientChatClient : DelegatingChatClient
                 UseJitter = true,
                 Delay = tuning.BaseDelay,
                 MaxDelay = tuning.MaxDelay,
+                Randomizer = tuning.Randomizer ?? new RetryStrategyOptions().Randomizer,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception)),
                 DelayGenerator = static args => ValueTask.FromResult(
                     args.Outcome.Exception is ProviderException { RetryAfter: { } after } ? (TimeSpan?)after : null),
@@ -372,6 +373,9 @@ public sealed class ResilientChatClient : DelegatingChatClient
 /// <param name="MaxRetryAfter">The longest <c>Retry-After</c> a request waits out; a longer one fails at once.</param>
 internal sealed record ResilienceTuning(TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan MaxRetryAfter)
 {
+    /// <summary>The jitter's source of randomness in [0, 1); <see langword="null"/> for Polly's own (tests fix it).</summary>
+    public Func<double>? Randomizer { get; init; }
+
     /// <summary>1 s doubling to at most 30 s; a Retry-After up to 60 s is honoured.</summary>
     public static readonly ResilienceTuning Default = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
 }

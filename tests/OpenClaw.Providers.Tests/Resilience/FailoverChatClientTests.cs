@@ -8,7 +8,11 @@ namespace OpenClaw.Providers.Tests.Resilience;
 
 public sealed class FailoverChatClientTests
 {
-    private static readonly ResilienceTuning s_fast = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(60));
+    private static readonly ResilienceTuning s_fast = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(60))
+    {
+        Randomizer = () => 0.5,
+    };
+
     private static readonly ChatMessage[] s_prompt = [new(ChatRole.User, "hi")];
 
     private readonly RecordingLogger<FailoverChatClient> _log = new();

@@ -10,7 +10,11 @@ namespace OpenClaw.Providers.Tests.Resilience;
 public sealed class ResilientChatClientTests
 {
     private const string Provider = "anthropic";
-    private static readonly ResilienceTuning s_fast = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(60));
+    private static readonly ResilienceTuning s_fast = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(60))
+    {
+        Randomizer = () => 0.5,
+    };
+
     private static readonly ChatMessage[] s_prompt = [new(ChatRole.User, "hi")];
 
     private readonly RecordingLogger<ResilientChatClient> _log = new();
@@ -61,7 +65,9 @@ public sealed class ResilientChatClientTests
 
         Assert.Equal(7, inner.Calls);
         Assert.Equal(6, _time.Delays.Count);
-        Assert.All(_time.Delays, d => Assert.InRange(d, TimeSpan.Zero, s_fast.MaxDelay));
+        Assert.All(_time.Delays, d => Assert.InRange(d, TimeSpan.FromTicks(1), s_fast.MaxDelay));
+        Assert.True(_time.Delays[0] < _time.Delays[2], $"backoff grows: {string.Join(", ", _time.Delays)}");
+        Assert.Equal(s_fast.MaxDelay, _time.Delays[^1]);
     }
 
     [Fact]
