@@ -64,8 +64,10 @@ public sealed class FailoverChatClient : IChatClient
                 response.ModelId ??= target.Model;
                 return response;
             }
-            catch (ProviderException ex) when (ex.AllowsFailover && !cancellationToken.IsCancellationRequested)
+            catch (ProviderException ex) when (ex.AllowsFailover)
             {
+                // A caller who gave up meanwhile gets a cancellation, not the next model.
+                cancellationToken.ThrowIfCancellationRequested();
                 tries.Failed(target, ex);
                 LogFailover(i, ex);
             }
@@ -95,9 +97,10 @@ public sealed class FailoverChatClient : IChatClient
             try
             {
                 ProviderException? failure;
-                (more, failure) = await ReadToFirstContentAsync(updates, held, cancellationToken).ConfigureAwait(false);
+                (more, failure) = await ReadToFirstContentAsync(updates, held).ConfigureAwait(false);
                 if (failure is not null)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     tries.Failed(target, failure);
                     LogFailover(i, failure);
                     continue;
@@ -143,7 +146,7 @@ public sealed class FailoverChatClient : IChatClient
 
     /// <summary>Reads up to the first update with content; a failure that allows failover is returned, anything else thrown.</summary>
     private static async ValueTask<(bool More, ProviderException? Failure)> ReadToFirstContentAsync(
-        IAsyncEnumerator<ChatResponseUpdate> updates, List<ChatResponseUpdate> held, CancellationToken cancellationToken)
+        IAsyncEnumerator<ChatResponseUpdate> updates, List<ChatResponseUpdate> held)
     {
         try
         {
@@ -158,7 +161,7 @@ public sealed class FailoverChatClient : IChatClient
 
             return (false, null);
         }
-        catch (ProviderException ex) when (ex.AllowsFailover && !cancellationToken.IsCancellationRequested)
+        catch (ProviderException ex) when (ex.AllowsFailover)
         {
             return (false, ex);
         }
