@@ -98,6 +98,36 @@ public sealed class ProviderHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_dropped_before_the_headers_fails_as_a_connection_error()
+    {
+        using var http = Client(firstByte: TimeSpan.FromSeconds(30), stall: TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => http.GetAsync(new Uri(_server.RootUrl, "drop"), Ct));
+
+        Assert.Equal(ProviderFailure.Connection, error.Failure);
+        Assert.StartsWith("could not reach provider 'anthropic': ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_body_fails_as_interrupted()
+    {
+        using var http = Client(firstByte: TimeSpan.FromSeconds(30), stall: TimeSpan.FromSeconds(30));
+        using var response = await http.GetAsync(new Uri(_server.RootUrl, "cut"), HttpCompletionOption.ResponseHeadersRead, Ct);
+        var stream = await response.Content.ReadAsStreamAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            var buffer = new byte[64];
+            while (await stream.ReadAsync(buffer, Ct) > 0)
+            {
+            }
+        });
+
+        Assert.Equal(ProviderFailure.Interrupted, error.Failure);
+        Assert.Equal("provider 'anthropic' broke off its response (the connection closed early)", error.Message);
+    }
+
+    [Fact]
     public async Task A_redirect_is_not_followed_so_the_key_stays_with_the_provider()
     {
         using var http = Client(firstByte: TimeSpan.FromSeconds(30), stall: TimeSpan.FromSeconds(30));
@@ -187,6 +217,14 @@ public sealed class ProviderHttpTests : IAsyncLifetime
                 {
                     _aborted.TrySetResult();
                 }
+            });
+            app.MapGet("/drop", (HttpContext context) => context.Abort());
+            app.MapGet("/cut", async (HttpContext context) =>
+            {
+                context.Response.ContentLength = 1000;
+                await context.Response.WriteAsync("data: half", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                context.Abort();
             });
             app.MapGet("/redirect", (HttpContext context) =>
             {

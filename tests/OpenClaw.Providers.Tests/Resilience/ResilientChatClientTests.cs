@@ -97,15 +97,19 @@ public sealed class ResilientChatClientTests
         Assert.Equal(4, inner.Calls);
     }
 
-    [Fact]
-    public async Task A_400_is_not_retried()
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(404)]
+    [InlineData(413)]
+    public async Task A_request_the_provider_refused_is_not_retried(int status)
     {
-        var inner = new ScriptedChatClient(ScriptedStep.Status(Provider, 400), ScriptedStep.Answer("never"));
+        var inner = new ScriptedChatClient(ScriptedStep.Status(Provider, status), ScriptedStep.Answer("never"));
         using var client = Create(inner);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
 
-        Assert.Equal(ProviderFailure.Rejected, error.Failure);
+        Assert.Equal(ProviderException.FailureForStatus(status), error.Failure);
         Assert.Equal(1, inner.Calls);
     }
 
