@@ -52,6 +52,7 @@ internal sealed class ProviderTimeoutHandler(string providerName, ProviderTimeou
             HttpRequestError.ProxyTunnelError => "the proxy refused the tunnel",
             HttpRequestError.ResponseEnded => "the connection closed before the response was complete",
             HttpRequestError.InvalidResponse => "the response was not valid HTTP",
+            _ when ex.InnerException is IOException => "the connection broke before the response",
             _ => "the request failed",
         };
         return new ProviderException(providerName, ProviderFailure.Connection,

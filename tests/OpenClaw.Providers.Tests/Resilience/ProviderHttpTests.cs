@@ -114,10 +114,12 @@ public sealed class ProviderHttpTests : IAsyncLifetime
         using var http = Client(firstByte: TimeSpan.FromSeconds(30), stall: TimeSpan.FromSeconds(30));
         using var response = await http.GetAsync(new Uri(_server.RootUrl, "cut"), HttpCompletionOption.ResponseHeadersRead, Ct);
         var stream = await response.Content.ReadAsStreamAsync(Ct);
+        var buffer = new byte[64];
+        Assert.True(await stream.ReadAsync(buffer, Ct) > 0);
+        _server.CutNow();
 
         var error = await Assert.ThrowsAsync<ProviderException>(async () =>
         {
-            var buffer = new byte[64];
             while (await stream.ReadAsync(buffer, Ct) > 0)
             {
             }
@@ -187,6 +189,7 @@ public sealed class ProviderHttpTests : IAsyncLifetime
     {
         private readonly TaskCompletionSource _noHeadersArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _cutNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _elsewhereHits;
 
         public Task NoHeadersArrived => _noHeadersArrived.Task;
@@ -195,6 +198,9 @@ public sealed class ProviderHttpTests : IAsyncLifetime
         public Task Aborted => _aborted.Task;
 
         public int ElsewhereHits => Volatile.Read(ref _elsewhereHits);
+
+        /// <summary>Lets the <c>/cut</c> route drop its connection (after the client read the first bytes).</summary>
+        public void CutNow() => _cutNow.TrySetResult();
 
         public Task StartAsync(CancellationToken cancellationToken) => StartCoreAsync(cancellationToken);
 
@@ -224,6 +230,7 @@ public sealed class ProviderHttpTests : IAsyncLifetime
                 context.Response.ContentLength = 1000;
                 await context.Response.WriteAsync("data: half", context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+                await _cutNow.Task.WaitAsync(TestTimeouts.Default, stopping);
                 context.Abort();
             });
             app.MapGet("/redirect", (HttpContext context) =>
