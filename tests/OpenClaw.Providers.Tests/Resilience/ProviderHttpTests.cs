@@ -130,6 +130,28 @@ public sealed class ProviderHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_that_is_never_accepted_fails_as_a_timeout_naming_the_connect_setting()
+    {
+        // A listener with a backlog of 0 whose one queued connection is never accepted: its accept queue is full, so
+        // the kernel drops further SYNs and connecting hangs.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(endpoint, Ct);
+        using var http = ProviderHttp.CreateClient(Provider,
+            new ProviderTimeouts(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)), TimeProvider.System);
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => http.GetAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/"), Ct));
+
+        Assert.Equal(ProviderFailure.Timeout, error.Failure);
+        Assert.Equal("could not connect to provider 'anthropic' within 0.3 s (timeouts.connectSeconds)", error.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_redirect_is_not_followed_so_the_key_stays_with_the_provider()
     {
         using var http = Client(firstByte: TimeSpan.FromSeconds(30), stall: TimeSpan.FromSeconds(30));
