@@ -91,29 +91,26 @@ public sealed class FailoverChatClient : IChatClient
                 continue;
             }
 
-            var updates = target.Client.GetStreamingResponseAsync(list, WithModel(options, target), cancellationToken).GetAsyncEnumerator(cancellationToken);
             var held = new List<ChatResponseUpdate>();
-            var more = false;
+            var (updates, failure) = await OpenToFirstContentAsync(target, list, options, held, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                tries.Failed(target, failure);
+                LogFailover(i, failure);
+                continue;
+            }
+
+            // Committed to this target: whatever happens next reaches the caller as it is.
             try
             {
-                ProviderException? failure;
-                (more, failure) = await ReadToFirstContentAsync(updates, held).ConfigureAwait(false);
-                if (failure is not null)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    tries.Failed(target, failure);
-                    LogFailover(i, failure);
-                    continue;
-                }
-
-                // Committed to this target: whatever happens next reaches the caller as it is.
                 foreach (var update in held)
                 {
                     update.ModelId ??= target.Model;
                     yield return update;
                 }
 
-                while (more && await updates.MoveNextAsync().ConfigureAwait(false))
+                while (updates is not null && await updates.MoveNextAsync().ConfigureAwait(false))
                 {
                     var update = updates.Current;
                     update.ModelId ??= target.Model;
@@ -124,7 +121,10 @@ public sealed class FailoverChatClient : IChatClient
             }
             finally
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                if (updates is not null)
+                {
+                    await updates.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
 
@@ -144,26 +144,56 @@ public sealed class FailoverChatClient : IChatClient
         // The targets' clients belong to whoever built the chain (they are shared per provider).
     }
 
-    /// <summary>Reads up to the first update with content; a failure that allows failover is returned, anything else thrown.</summary>
-    private static async ValueTask<(bool More, ProviderException? Failure)> ReadToFirstContentAsync(
-        IAsyncEnumerator<ChatResponseUpdate> updates, List<ChatResponseUpdate> held)
+    /// <summary>
+    /// Opens the target's stream and reads up to its first update with content (into <paramref name="held"/>); returns
+    /// the stream to read on (<see langword="null"/> when it already ended), or the failure that allows failover (the
+    /// stream then closed). Any other exception is thrown.
+    /// </summary>
+    private static async ValueTask<(IAsyncEnumerator<ChatResponseUpdate>? Updates, ProviderException? Failure)> OpenToFirstContentAsync(
+        FailoverTarget target, IList<ChatMessage> messages, ChatOptions? options, List<ChatResponseUpdate> held, CancellationToken cancellationToken)
     {
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
         {
+            updates = target.Client.GetStreamingResponseAsync(messages, WithModel(options, target), cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (await updates.MoveNextAsync().ConfigureAwait(false))
             {
                 held.Add(updates.Current);
                 if (updates.Current.Contents.Count > 0)
                 {
-                    return (true, null);
+                    return (updates, null);
                 }
             }
 
-            return (false, null);
+            await updates.DisposeAsync().ConfigureAwait(false);
+            return (null, null);
         }
         catch (ProviderException ex) when (ex.AllowsFailover)
         {
-            return (false, ex);
+            await CloseQuietlyAsync(updates).ConfigureAwait(false);
+            return (null, ex);
+        }
+        catch
+        {
+            await CloseQuietlyAsync(updates).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async ValueTask CloseQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate>? updates)
+    {
+        if (updates is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await updates.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The stream already failed; failing to close it changes nothing for the caller.
         }
     }
 
