@@ -272,6 +272,28 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_failed_probe_after_the_break_opens_the_circuit_again_at_once()
+    {
+        var clock = new FakeTimeProvider();
+        var circuit = new ProviderCircuit(Provider, clock);
+        var inner = new ScriptedChatClient(ScriptedStep.Status(Provider, 502));
+        using var client = new ResilientChatClient(inner, Provider, maxRetries: 0, circuit, clock, _log);
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var probe = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+
+        Assert.Equal(ProviderFailure.ServerError, probe.Failure);
+        Assert.True(circuit.IsOpen);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+        Assert.Equal(ProviderFailure.CircuitOpen, error.Failure);
+        Assert.Equal(5, inner.Calls);
+    }
+
+    [Fact]
     public async Task Rejected_requests_and_caller_cancellations_do_not_open_the_circuit()
     {
         var clock = new FakeTimeProvider();
