@@ -1,0 +1,381 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace OpenClaw.Providers.Resilience;
+
+/// <summary>
+/// Retries one provider's transient failures (with backoff, jitter and the provider's <c>Retry-After</c>) through the
+/// provider's circuit breaker; a streamed answer is retried only until its first content arrived.
+/// </summary>
+/// <remarks>
+/// Exceptions a client failed to map (<see cref="HttpRequestException"/>, <see cref="IOException"/>,
+/// <see cref="TimeoutException"/>, <see cref="JsonException"/>) become <see cref="ProviderException"/>s naming the
+/// provider; their own messages are neither shown nor logged. A caller's cancellation is never retried.
+/// </remarks>
+public sealed class ResilientChatClient : DelegatingChatClient
+{
+    private readonly string _providerName;
+    private readonly ProviderCircuit _circuit;
+    private readonly ILogger _logger;
+    private readonly ResilienceTuning _tuning;
+    private readonly ResiliencePipeline _retry;
+
+    /// <summary>Wraps <paramref name="inner"/>, retrying a failed request up to <paramref name="maxRetries"/> times.</summary>
+    public ResilientChatClient(IChatClient inner, string providerName, int maxRetries, ProviderCircuit circuit, TimeProvider time, ILogger logger)
+        : this(inner, providerName, maxRetries, circuit, time, logger, ResilienceTuning.Default)
+    {
+    }
+
+    internal ResilientChatClient(
+        IChatClient inner, string providerName, int maxRetries, ProviderCircuit circuit, TimeProvider time, ILogger logger, ResilienceTuning tuning)
+        : base(inner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerName);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(tuning);
+        _providerName = providerName;
+        _circuit = circuit;
+        _logger = logger;
+        _tuning = tuning;
+
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (maxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = maxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = tuning.BaseDelay,
+                MaxDelay = tuning.MaxDelay,
+                Randomizer = tuning.Randomizer ?? new RetryStrategyOptions().Randomizer,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception)),
+                DelayGenerator = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is ProviderException { RetryAfter: { } after } ? (TimeSpan?)after : null),
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is ProviderException failed)
+                    {
+                        ResilienceLog.Retrying(_logger, _providerName, args.AttemptNumber + 1, failed.Failure, failed.Status,
+                            args.RetryDelay.TotalMilliseconds);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        _retry = builder.Build();
+    }
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var call = new Call(this, Materialize(messages), options);
+        try
+        {
+            return await _retry.ExecuteAsync(static (call, ct) => call.Owner.CallOnceAsync(call, ct), call, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ProviderException ex) when (ex.Provider == _providerName)
+        {
+            ReportGivingUp(ex, call.Attempts);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var call = new Call(this, Materialize(messages), options);
+        StreamAttempt attempt;
+        try
+        {
+            attempt = await _retry.ExecuteAsync(static (call, ct) => call.Owner.StartStreamAsync(call, ct), call, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ProviderException ex) when (ex.Provider == _providerName)
+        {
+            ReportGivingUp(ex, call.Attempts);
+            throw;
+        }
+
+        // Committed: from here on the caller sees tokens, so nothing is retried; the circuit learns how the stream ended.
+        try
+        {
+            foreach (var held in attempt.Held)
+            {
+                yield return held;
+            }
+
+            while (await attempt.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return attempt.Current;
+            }
+        }
+        finally
+        {
+            await attempt.FinishAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static IList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return messages as IList<ChatMessage> ?? [.. messages];
+    }
+
+    private bool ShouldRetry(Exception? exception)
+    {
+        if (exception is not ProviderException { IsTransient: true } failed || failed.Provider != _providerName)
+        {
+            return false;
+        }
+
+        if (failed.RetryAfter is { } after && after > _tuning.MaxRetryAfter)
+        {
+            ResilienceLog.RetryAfterTooLong(_logger, _providerName, after.TotalSeconds, _tuning.MaxRetryAfter.TotalSeconds);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void ReportGivingUp(ProviderException ex, int attempts)
+    {
+        if (attempts > 1)
+        {
+            ResilienceLog.GaveUp(_logger, _providerName, attempts, ex.Failure, ex.Status);
+        }
+    }
+
+    private async ValueTask<ChatResponse> CallOnceAsync(Call call, CancellationToken cancellationToken)
+    {
+        call.Attempts++;
+        try
+        {
+            return await _circuit.Pipeline.ExecuteAsync(
+                static async (call, ct) =>
+                {
+                    try
+                    {
+                        return await call.Owner.InnerClient.GetResponseAsync(call.Messages, call.Options, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (call.Owner.Map(ex, ct) is { } mapped)
+                    {
+                        throw mapped;
+                    }
+                },
+                call,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw _circuit.OpenError(ex);
+        }
+    }
+
+    private async ValueTask<StreamAttempt> StartStreamAsync(Call call, CancellationToken cancellationToken)
+    {
+        call.Attempts++;
+        var attempt = new StreamAttempt(call);
+        attempt.Run = RunUnderCircuitAsync(attempt, cancellationToken);
+        await attempt.Started.ConfigureAwait(false);
+        return attempt;
+    }
+
+    // The whole stream runs inside one circuit-breaker execution, so the breaker records how the stream ended (and a
+    // half-open circuit's single probe is the whole stream); the retry only waits for the first content (Started).
+    private async Task RunUnderCircuitAsync(StreamAttempt attempt, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            var outcome = await _circuit.Pipeline.ExecuteOutcomeAsync(
+                static (context, attempt) => attempt.RunAsync(context.CancellationToken), context, attempt).ConfigureAwait(false);
+            attempt.FailStart(outcome.Exception is BrokenCircuitException broken ? _circuit.OpenError(broken) : outcome.Exception);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>An exception from the inner client as a <see cref="ProviderException"/>, or <see langword="null"/> to let it through as it is.</summary>
+    private ProviderException? Map(Exception exception, CancellationToken cancellationToken)
+    {
+        ProviderException? mapped = exception switch
+        {
+            ProviderException => null,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            OperationCanceledException or TimeoutException => new(_providerName, ProviderFailure.Timeout,
+                $"provider '{_providerName}' did not answer in time", innerException: exception),
+            HttpRequestException { StatusCode: { } status } => new(_providerName, ProviderException.FailureForStatus((int)status),
+                $"provider '{_providerName}' answered HTTP {(int)status}", (int)status, innerException: exception),
+            HttpRequestException http => ProviderTimeoutHandler.ConnectionFailure(_providerName, http),
+            IOException => new(_providerName, ProviderFailure.Interrupted,
+                $"provider '{_providerName}' broke off its response (the connection closed early)", innerException: exception),
+            JsonException => new(_providerName, ProviderFailure.InvalidResponse,
+                $"provider '{_providerName}' answered with something that is not its documented format", innerException: exception),
+            _ => null,
+        };
+        if (mapped is not null)
+        {
+            ResilienceLog.Unmapped(_logger, _providerName, exception.GetType().Name, mapped.Failure);
+        }
+
+        return mapped;
+    }
+
+    /// <summary>One request (every attempt of it).</summary>
+    private sealed class Call(ResilientChatClient owner, IList<ChatMessage> messages, ChatOptions? options)
+    {
+        public ResilientChatClient Owner { get; } = owner;
+
+        public IList<ChatMessage> Messages { get; } = messages;
+
+        public ChatOptions? Options { get; } = options;
+
+        public int Attempts { get; set; }
+    }
+
+    /// <summary>
+    /// One attempt at a streamed answer: opened and read up to its first content inside the circuit breaker (Started),
+    /// then handed to the caller, who reads the rest; its end (Done) completes the circuit-breaker execution.
+    /// </summary>
+    private sealed class StreamAttempt(Call call)
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<Exception?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private IAsyncEnumerator<ChatResponseUpdate>? _updates;
+        private bool _ended;
+        private Exception? _failure;
+
+        public Task Started => _started.Task;
+
+        public Task? Run { get; set; }
+
+        /// <summary>The content-less updates before the first content, and the first content update.</summary>
+        public List<ChatResponseUpdate> Held { get; } = [];
+
+        public ChatResponseUpdate Current => _updates!.Current;
+
+        public async ValueTask<Outcome<bool>> RunAsync(CancellationToken ct)
+        {
+            try
+            {
+                _updates = call.Owner.InnerClient.GetStreamingResponseAsync(call.Messages, call.Options, ct).GetAsyncEnumerator(ct);
+                while (true)
+                {
+                    if (!await _updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        _ended = true;
+                        break;
+                    }
+
+                    Held.Add(_updates.Current);
+                    if (_updates.Current.Contents.Count > 0)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                var error = call.Owner.Map(ex, ct) ?? ex;
+                await DisposeUpdatesAsync().ConfigureAwait(false);
+                FailStart(error);
+                return Outcome.FromException<bool>(error);
+            }
+
+            _started.TrySetResult();
+            var failure = await _done.Task.ConfigureAwait(false);
+            return failure is null ? Outcome.FromResult(true) : Outcome.FromException<bool>(failure);
+        }
+
+        public void FailStart(Exception? error)
+        {
+            if (error is not null)
+            {
+                _started.TrySetException(error);
+            }
+        }
+
+        public async ValueTask<bool> MoveNextAsync(CancellationToken ct)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+
+            try
+            {
+                return await _updates!.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                var error = call.Owner.Map(ex, ct) ?? ex;
+                _failure = error;
+                if (ReferenceEquals(error, ex))
+                {
+                    throw;
+                }
+
+                throw error;
+            }
+        }
+
+        /// <summary>Closes the stream and tells the circuit breaker how it ended (a caller who stopped reading is not a failure).</summary>
+        public async ValueTask FinishAsync()
+        {
+            await DisposeUpdatesAsync().ConfigureAwait(false);
+            _done.TrySetResult(_failure);
+            if (Run is not null)
+            {
+                await Run.ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask DisposeUpdatesAsync()
+        {
+            if (_updates is null)
+            {
+                return;
+            }
+
+            var updates = _updates;
+            _updates = null;
+            try
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The stream already failed or ended; a failure to close it changes nothing for the caller.
+            }
+        }
+    }
+}
+
+/// <summary>The retry layer's timing (tests shorten it).</summary>
+/// <param name="BaseDelay">The first backoff; doubles each retry, with jitter.</param>
+/// <param name="MaxDelay">The longest backoff.</param>
+/// <param name="MaxRetryAfter">The longest <c>Retry-After</c> a request waits out; a longer one fails at once.</param>
+internal sealed record ResilienceTuning(TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan MaxRetryAfter)
+{
+    /// <summary>The jitter's source of randomness in [0, 1); <see langword="null"/> for Polly's own (tests fix it).</summary>
+    public Func<double>? Randomizer { get; init; }
+
+    /// <summary>1 s doubling to at most 30 s; a Retry-After up to 60 s is honoured.</summary>
+    public static readonly ResilienceTuning Default = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
+}
