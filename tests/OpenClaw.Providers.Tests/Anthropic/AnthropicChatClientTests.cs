@@ -99,7 +99,10 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         });
         _server.Enqueue(FakeReply.Text("Done."));
         var client = Client();
-        var options = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Medium }, Tools = [Tool("lookup")] };
+        var options = new ChatOptions
+        {
+            Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Medium }, Tools = [Tool("lookup")], Temperature = 0.5f,
+        };
         List<ChatMessage> history = [new(ChatRole.User, "find x")];
 
         var first = await StreamAsync(client, history, options);
@@ -125,6 +128,7 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         Assert.Equal("enabled", thinkingOption.GetProperty("type").GetString());
         Assert.Equal(4096, thinkingOption.GetProperty("budget_tokens").GetInt32());
         Assert.True(body.RootElement.GetProperty("max_tokens").GetInt32() > 4096);
+        Assert.False(body.RootElement.TryGetProperty("temperature", out _)); // the API refuses a temperature with thinking on
     }
 
     [Fact]
@@ -335,7 +339,7 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
 
         Assert.Equal(failure, ex.Failure);
         Assert.Contains(type, ex.Message, StringComparison.Ordinal);
-        Assert.Equal("part", string.Concat(seen.Select(u => u.Text)));
+        Assert.Equal("partial ", string.Concat(seen.Select(u => u.Text))); // events 3 and 4 were text deltas
     }
 
     [Theory]
@@ -344,7 +348,12 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
     [InlineData(11)]
     public async Task Cut_stream_is_Interrupted(int cutAfter)
     {
-        _server.Enqueue(FakeReply.Text("a reply long enough to be cut in the middle") with { DeltaChars = 5, CutAfterEvents = cutAfter });
+        // The short pause before the cut lets the client read the headers first: a connection reset that arrives before
+        // them is a connection failure, not a broken stream.
+        _server.Enqueue(FakeReply.Text("a reply long enough to be cut in the middle") with
+        {
+            DeltaChars = 5, CutAfterEvents = cutAfter, StallAfterEvents = cutAfter, StallFor = TimeSpan.FromSeconds(1),
+        });
 
         var ex = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(Client(), [new ChatMessage(ChatRole.User, "hi")]));
 
@@ -436,16 +445,20 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
     [Fact]
     public async Task Caller_cancellation_is_OperationCanceledException()
     {
-        _server.Enqueue(FakeReply.Text("never finishes") with { StallAfterEvents = 3 });
+        // Events 0-2 are message_start, content_block_start and ping; event 3 is the first text delta.
+        _server.Enqueue(FakeReply.Text("never finishes") with { StallAfterEvents = 4 });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var updates = 0;
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var update in Client().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, cts.Token))
             {
+                updates++;
                 await cts.CancelAsync();
             }
-        });
+        }).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(1, updates);
     }
 
     [Fact]
