@@ -21,7 +21,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
     /// <summary>The <c>anthropic-beta</c> header an OAuth login needs.</summary>
     public const string OAuthBeta = "oauth-2025-04-20";
 
-    internal const int MaxBodyBytes = 16 * 1024 * 1024;
+    private const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
 
     private readonly ProviderEndpoint _endpoint;
@@ -48,6 +48,9 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         _messagesUri = new Uri(root + "/v1/messages");
         _modelsUrl = root + "/v1/models";
     }
+
+    /// <summary>The largest whole body or single stream event read (16 MiB); more is an invalid response, not unbounded memory.</summary>
+    internal int MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(
@@ -322,7 +325,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         }
         catch (InvalidDataException ex)
         {
-            throw Invalid("streamed an event larger than " + (MaxBodyBytes / (1024 * 1024)) + " MiB", ex);
+            throw Invalid($"streamed an event larger than {MaxBodyBytes} bytes", ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -353,7 +356,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
                                 return (buffer, maxBytes);
                             }
 
-                            throw Invalid($"answered with a body larger than {maxBytes / (1024 * 1024)} MiB", null);
+                            throw Invalid($"answered with a body larger than {maxBytes} bytes", null);
                         }
 
                         var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
@@ -367,7 +370,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
                     {
                         if (length > maxBytes && !truncate)
                         {
-                            throw Invalid($"answered with a body larger than {maxBytes / (1024 * 1024)} MiB", null);
+                            throw Invalid($"answered with a body larger than {maxBytes} bytes", null);
                         }
 
                         return (buffer, Math.Min(length, maxBytes));

@@ -183,8 +183,9 @@ internal static class AnthropicRequestWriter
                 case FunctionCallContent:
                 case FunctionResultContent:
                 case TextReasoningContent { ProtectedData: not null }:
-                case DataContent:
-                case UriContent:
+                    return true;
+                case DataContent data when data.HasTopLevelMediaType("image"):
+                case UriContent uri when uri.HasTopLevelMediaType("image"):
                     return true;
             }
         }

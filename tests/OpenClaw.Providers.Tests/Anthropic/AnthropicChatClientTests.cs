@@ -225,6 +225,27 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Images_become_base64_image_blocks_and_a_required_tool_is_named()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47];
+        var options = new ChatOptions { Tools = [Tool("look")], ToolMode = ChatToolMode.RequireSpecific("look") };
+
+        await Client().GetResponseAsync(
+            [new ChatMessage(ChatRole.User, [new TextContent("what is this?"), new DataContent(png, "image/png"), new DataContent(png, "application/zip")])],
+            options, Ct);
+
+        using var body = JsonDocument.Parse(_server.Requests[0].Body);
+        var content = body.RootElement.GetProperty("messages")[0].GetProperty("content");
+        Assert.Equal(2, content.GetArrayLength()); // the zip is not something the API takes
+        var source = content[1].GetProperty("source");
+        Assert.Equal("base64", source.GetProperty("type").GetString());
+        Assert.Equal("image/png", source.GetProperty("media_type").GetString());
+        Assert.Equal(png, Convert.FromBase64String(source.GetProperty("data").GetString()!));
+        var choice = body.RootElement.GetProperty("tool_choice");
+        Assert.Equal(("tool", "look"), (choice.GetProperty("type").GetString(), choice.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task OAuth_login_sends_a_bearer_token_and_the_beta_header_and_no_api_key()
     {
         _server.ExpectedApiKey = null;
@@ -393,6 +414,28 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         var call = Assert.Single(message.Contents.OfType<FunctionCallContent>());
         Assert.Equal(2, ((JsonElement)call.Arguments!["a"]!).GetArrayLength());
         Assert.Equal(new OpenClaw.Core.Events.TokenUsage(3, 4, 5, 6), ProviderUsage.ToTokenUsage(response.Usage));
+    }
+
+    [Fact]
+    public async Task Oversized_body_is_InvalidResponse()
+    {
+        _server.Enqueue(FakeReply.Text(new string('x', 5000)));
+        var client = new AnthropicChatClient(Endpoint(new StaticKeyCredential(Key)), Model) { MaxBodyBytes = 1024 };
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct));
+
+        Assert.Equal(ProviderFailure.InvalidResponse, ex.Failure);
+    }
+
+    [Fact]
+    public async Task Oversized_stream_event_is_InvalidResponse()
+    {
+        _server.Enqueue(FakeReply.Text(new string('x', 5000)) with { DeltaChars = 5000 });
+        var client = new AnthropicChatClient(Endpoint(new StaticKeyCredential(Key)), Model) { MaxBodyBytes = 1024 };
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(client, [new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(ProviderFailure.InvalidResponse, ex.Failure);
     }
 
     [Fact]
