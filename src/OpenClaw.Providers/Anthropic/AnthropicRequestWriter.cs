@@ -200,9 +200,11 @@ internal static class AnthropicRequestWriter
             switch (contents[i])
             {
                 case TextReasoningContent:
-                    // A run of reasoning parts (as streamed: text deltas, then the signature) is one thinking block.
+                    // A run of reasoning parts (as streamed: text deltas, then the signature) is one thinking block;
+                    // the signed part ends it.
                     var end = i;
-                    while (end + 1 < contents.Count && contents[end + 1] is TextReasoningContent)
+                    while (((TextReasoningContent)contents[end]).ProtectedData is not { Length: > 0 }
+                        && end + 1 < contents.Count && contents[end + 1] is TextReasoningContent)
                     {
                         end++;
                     }
@@ -280,18 +282,19 @@ internal static class AnthropicRequestWriter
 
     private static void WriteThinking(Utf8JsonWriter w, IList<AIContent> contents, int start, int end)
     {
-        string? signature = null;
-        for (var i = start; i <= end; i++)
-        {
-            if (((TextReasoningContent)contents[i]).ProtectedData is { Length: > 0 } data)
-            {
-                signature = data;
-            }
-        }
-
-        if (signature is null)
+        var last = (TextReasoningContent)contents[end];
+        if (last.ProtectedData is not { Length: > 0 } signature)
         {
             return; // the API refuses thinking it did not sign
+        }
+
+        if (IsRedacted(last))
+        {
+            w.WriteStartObject();
+            w.WriteString("type"u8, "redacted_thinking"u8);
+            w.WriteString("data"u8, signature);
+            w.WriteEndObject();
+            return;
         }
 
         w.WriteStartObject();
@@ -314,6 +317,21 @@ internal static class AnthropicRequestWriter
         w.WriteString("signature"u8, signature);
         w.WriteEndObject();
     }
+
+    /// <summary>The <see cref="AIContent.AdditionalProperties"/> key marking a <see cref="TextReasoningContent"/> as a
+    /// <c>redacted_thinking</c> block (its <see cref="TextReasoningContent.ProtectedData"/> is the encrypted data).</summary>
+    public const string RedactedThinkingProperty = "anthropic.redacted_thinking";
+
+    /// <summary>A reasoning content for a <c>redacted_thinking</c> block.</summary>
+    public static TextReasoningContent RedactedThinking(string data) => new(string.Empty)
+    {
+        ProtectedData = data,
+        AdditionalProperties = new() { [RedactedThinkingProperty] = true },
+    };
+
+    private static bool IsRedacted(TextReasoningContent content) =>
+        content.AdditionalProperties is { } props && props.TryGetValue(RedactedThinkingProperty, out var value)
+        && value is true or JsonElement { ValueKind: JsonValueKind.True };
 
     /// <summary>A tool result as the text the model reads: a string as is, JSON for anything else.</summary>
     internal static string ResultText(object? result)

@@ -53,8 +53,7 @@ internal sealed class AnthropicStreamState(string provider)
 
             if (eventType.SequenceEqual("content_block_start"u8))
             {
-                BlockStart(data);
-                return null;
+                return BlockStart(data);
             }
 
             if (eventType.SequenceEqual("content_block_stop"u8))
@@ -197,7 +196,7 @@ internal sealed class AnthropicStreamState(string provider)
         }
     }
 
-    private void BlockStart(ReadOnlyMemory<byte> data)
+    private ChatResponseUpdate? BlockStart(ReadOnlyMemory<byte> data)
     {
         using var doc = JsonDocument.Parse(data);
         var root = doc.RootElement;
@@ -205,6 +204,7 @@ internal sealed class AnthropicStreamState(string provider)
         Expect(index is >= 0 and < 10_000);
         var content = root.GetProperty("content_block"u8);
         var block = new Block();
+        string? redacted = null;
         switch (AnthropicWire.GetString(content, "type"u8))
         {
             case "text":
@@ -212,6 +212,11 @@ internal sealed class AnthropicStreamState(string provider)
                 break;
             case "thinking":
                 block.Kind = BlockKind.Thinking;
+                break;
+            case "redacted_thinking":
+                // Encrypted thinking: nothing to show, but it must go back unchanged on the next turn.
+                redacted = AnthropicWire.GetString(content, "data"u8);
+                Expect(redacted is not null);
                 break;
             case "tool_use":
                 block.Kind = BlockKind.ToolUse;
@@ -227,6 +232,7 @@ internal sealed class AnthropicStreamState(string provider)
         }
 
         _blocks[index] = block;
+        return redacted is null ? null : Update(AnthropicRequestWriter.RedactedThinking(redacted));
     }
 
     private ChatResponseUpdate? BlockStop(ReadOnlyMemory<byte> data)

@@ -131,6 +131,9 @@ internal static class AnthropicWire
                         ProtectedData = GetString(block, "signature"u8),
                     });
                     break;
+                case "redacted_thinking":
+                    contents.Add(AnthropicRequestWriter.RedactedThinking(GetString(block, "data"u8) ?? string.Empty));
+                    break;
                 case "tool_use":
                     var id = GetString(block, "id"u8) ?? throw new JsonException("tool_use without id");
                     var name = GetString(block, "name"u8) ?? throw new JsonException("tool_use without name");
