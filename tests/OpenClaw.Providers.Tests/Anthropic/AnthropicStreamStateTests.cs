@@ -90,6 +90,27 @@ public sealed class AnthropicStreamStateTests
         Assert.Equal("é\n", ((JsonElement)call.Arguments["s"]!).GetString());
     }
 
+    [Fact]
+    public void A_text_delta_allocates_only_its_update()
+    {
+        var state = new AnthropicStreamState("anthropic");
+        Handle(state, "message_start", Start);
+        Handle(state, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
+        var type = "content_block_delta"u8.ToArray();
+        var data = """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"word"}}"""u8.ToArray();
+        state.Handle(type, data); // warm up
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            state.Handle(type, data);
+        }
+
+        var perDelta = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000;
+        // The text string, its TextContent, the update and its one-item content list: a few hundred bytes, no more.
+        Assert.True(perDelta < 500, $"{perDelta} bytes per text delta");
+    }
+
     private static ChatResponseUpdate? Handle(AnthropicStreamState state, string type, string data) =>
         state.Handle(Encoding.UTF8.GetBytes(type), Encoding.UTF8.GetBytes(data));
 
