@@ -65,7 +65,7 @@ public sealed class ProvidersMethodsTests
         var all = await rpc.ResultAsync("models.list", null, Ct);
         var one = await rpc.ResultAsync("models.list", """{"provider":"ollama"}""", Ct);
 
-        var listed = all.EnumerateArray().Select(m => (m.GetProperty("provider").GetString(), m.GetProperty("id").GetString())).ToList();
+        var listed = all.EnumerateArray().Select(m => (m.GetProperty("provider").GetString()!, m.GetProperty("id").GetString()!)).ToList();
         Assert.Equal(anthropic.Models.Select(m => ("anthropic", m)).Concat(local.Models.Select(m => ("ollama", m))), listed);
         Assert.Equal(local.Models, one.EnumerateArray().Select(m => m.GetProperty("id").GetString()));
         Assert.Equal(AnthropicKey, anthropic.Requests[0].Headers["x-api-key"]);

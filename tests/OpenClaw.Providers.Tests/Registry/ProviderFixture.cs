@@ -20,7 +20,7 @@ internal sealed class ProviderFixture : IAsyncDisposable
         OpenAI = openai;
         Local = local;
         Credentials = new FakeCredentialReader().With("claude", AnthropicKey).With("gpt", OpenAIKey);
-        var config = new OpenClawConfig
+        var config = OpenClawConfig.CreateDefault(new OpenClaw.Core.State.StatePaths(Path.GetTempPath())) with
         {
             Providers = new Dictionary<string, ProviderOptions>(StringComparer.Ordinal)
             {

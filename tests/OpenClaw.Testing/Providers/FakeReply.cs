@@ -56,7 +56,7 @@ public sealed record FakeReply
     /// <summary>How the streamed bytes are cut into writes.</summary>
     public FakeChunking Chunking { get; init; } = FakeChunking.PerEvent;
 
-    /// <summary>When set, the stream stops after this many SSE events, partway through the next one, and the connection is aborted.</summary>
+    /// <summary>When set, the stream stops after this many SSE events, partway through the next one, and the response ends there.</summary>
     public int? CutAfterEvents { get; init; }
 
     /// <summary>When set, the stream sends this many SSE events and then nothing until the client gives up (or <see cref="StallFor"/> passes).</summary>

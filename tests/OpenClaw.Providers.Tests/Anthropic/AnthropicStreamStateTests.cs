@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using OpenClaw.Providers.Anthropic;
+
+namespace OpenClaw.Providers.Tests.Anthropic;
+
+public sealed class AnthropicStreamStateTests
+{
+    private const string Start = """{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":1,"output_tokens":1}}}""";
+
+    [Fact]
+    public void Redacted_thinking_goes_back_as_a_redacted_thinking_block()
+    {
+        var state = new AnthropicStreamState("anthropic");
+        Handle(state, "message_start", Start);
+
+        var update = Handle(state, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"ENCRYPTED=="}}""");
+
+        var reasoning = Assert.IsType<TextReasoningContent>(Assert.Single(update!.Contents));
+        var body = Write([new ChatMessage(ChatRole.User, "q"), new ChatMessage(ChatRole.Assistant, [reasoning, new TextContent("a")])]);
+        var block = body.RootElement.GetProperty("messages")[1].GetProperty("content")[0];
+        Assert.Equal("redacted_thinking", block.GetProperty("type").GetString());
+        Assert.Equal("ENCRYPTED==", block.GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public void Two_signed_thinking_parts_in_a_row_stay_two_blocks_and_unsigned_reasoning_is_not_sent()
+    {
+        var body = Write(
+        [
+            new ChatMessage(ChatRole.User, "q"),
+            new ChatMessage(ChatRole.Assistant,
+            [
+                new TextReasoningContent("one "), new TextReasoningContent("part") { ProtectedData = "s1" },
+                new TextReasoningContent("two") { ProtectedData = "s2" },
+                new TextReasoningContent("unsigned"),
+                new TextContent("answer"),
+            ]),
+        ]);
+
+        var content = body.RootElement.GetProperty("messages")[1].GetProperty("content");
+        Assert.Equal(3, content.GetArrayLength());
+        Assert.Equal(("one part", "s1"), (content[0].GetProperty("thinking").GetString(), content[0].GetProperty("signature").GetString()));
+        Assert.Equal(("two", "s2"), (content[1].GetProperty("thinking").GetString(), content[1].GetProperty("signature").GetString()));
+        Assert.Equal("answer", content[2].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Unknown_events_are_ignored_and_an_event_without_a_name_is_typed_by_its_data()
+    {
+        var state = new AnthropicStreamState("anthropic");
+        Handle(state, "message_start", Start);
+        Handle(state, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
+
+        Assert.Null(Handle(state, "something_new", """{"type":"something_new","x":1}"""));
+        var update = Handle(state, "", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi \u00fc"}}""");
+
+        Assert.Equal("hi ü", update!.Text);
+        Assert.Equal("msg_1", update.ResponseId);
+    }
+
+    [Fact]
+    public void Invalid_tool_arguments_are_InvalidResponse()
+    {
+        var state = new AnthropicStreamState("anthropic");
+        Handle(state, "message_start", Start);
+        Handle(state, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t","name":"f","input":{}}}""");
+        Handle(state, "content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"a\": tru"}}""");
+
+        var ex = Assert.Throws<ProviderException>(() => Handle(state, "content_block_stop", """{"type":"content_block_stop","index":0}"""));
+
+        Assert.Equal(ProviderFailure.InvalidResponse, ex.Failure);
+    }
+
+    [Fact]
+    public void Escaped_partial_json_is_unescaped_before_parsing()
+    {
+        var state = new AnthropicStreamState("anthropic");
+        Handle(state, "message_start", Start);
+        Handle(state, "content_block_start", """{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t","name":"f","input":{}}}""");
+        Handle(state, "content_block_delta", """{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"path\": \"C:\\\\x\", \"s\": \"\\u00e9"}}""");
+        Handle(state, "content_block_delta", """{"delta":{"partial_json":"\\n\"}","type":"input_json_delta"},"index":1,"type":"content_block_delta"}""");
+
+        var update = Handle(state, "content_block_stop", """{"type":"content_block_stop","index":1}""");
+
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(update!.Contents));
+        Assert.Equal(@"C:\x", ((JsonElement)call.Arguments!["path"]!).GetString());
+        Assert.Equal("é\n", ((JsonElement)call.Arguments["s"]!).GetString());
+    }
+
+    [Fact]
+    public void A_text_delta_allocates_only_its_update()
+    {
+        var state = new AnthropicStreamState("anthropic");
+        Handle(state, "message_start", Start);
+        Handle(state, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
+        var type = "content_block_delta"u8.ToArray();
+        var data = """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"word"}}"""u8.ToArray();
+        state.Handle(type, data); // warm up
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            state.Handle(type, data);
+        }
+
+        var perDelta = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000;
+        // The text string, its TextContent, the update and its one-item content list: a few hundred bytes, no more.
+        Assert.True(perDelta < 500, $"{perDelta} bytes per text delta");
+    }
+
+    private static ChatResponseUpdate? Handle(AnthropicStreamState state, string type, string data) =>
+        state.Handle(Encoding.UTF8.GetBytes(type), Encoding.UTF8.GetBytes(data));
+
+    private static JsonDocument Write(IEnumerable<ChatMessage> messages)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        AnthropicRequestWriter.Write(buffer, messages, null, "m", stream: true);
+        return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+}
