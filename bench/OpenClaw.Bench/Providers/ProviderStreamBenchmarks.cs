@@ -33,7 +33,7 @@ public class ProviderStreamBenchmarks
     private FakeModelServer _server = null!;
     private HttpClient _rawHttp = null!;
     private HttpClient _clientHttp = null!;
-    private IChatClient _client = null!;
+    private ResilientChatClient _client = null!;
     private Uri _rawUrl = null!;
     private string _rawBody = "";
     private byte[] _firstTokenMarker = [];
@@ -184,10 +184,26 @@ public class ProviderStreamBenchmarks
         return false;
     }
 
-    private HttpRequestMessage RawRequest() => new(HttpMethod.Post, _rawUrl)
+    private HttpRequestMessage RawRequest()
     {
-        Content = new StringContent(_rawBody, Encoding.UTF8, "application/json"),
-    };
+        var request = new HttpRequestMessage(HttpMethod.Post, _rawUrl)
+        {
+            Content = new StringContent(_rawBody, Encoding.UTF8, "application/json"),
+        };
+
+        // The same headers the clients send, so the fake treats both alike.
+        if (Provider == "anthropic")
+        {
+            request.Headers.Add("x-api-key", "bench-key");
+            request.Headers.Add("anthropic-version", AnthropicChatClient.ApiVersion);
+        }
+        else
+        {
+            request.Headers.Add("Authorization", "Bearer bench-key");
+        }
+
+        return request;
+    }
 
     private ProviderEndpoint Endpoint(Uri baseUrl) => new()
     {
