@@ -29,6 +29,9 @@ check() { # check LABEL EXPECTED-SUBSTRING OUTPUT
 }
 check "system.version" '"openclaw"' "$(rpc system.version)"
 check "system.status (stored gateway token, read while the gateway runs)" '"uptimeSeconds"' "$(rpc system.status)"
+check "system.status lists providers and whether each has its key" '"hasKey": *false' "$(rpc system.status)"
+check "usage.summary" '"total"' "$(rpc usage.summary '{"groupBy":"day"}')"
+check "models.list names the provider that lacks its key" 'credentials set anthropic' "$(rpc models.list '{"provider":"anthropic"}' 2>&1 || true)"
 check "sessions.create" '"sessionKey"' "$(rpc sessions.create '{}')"
 check "sessions.list" '"sessions"' "$(rpc sessions.list '{"limit":5}')"
 check "config.get masks secrets" '"\*\*\*"' "$(rpc config.get '{}')"

@@ -189,8 +189,9 @@ public static partial class GatewayHost
         return app;
     }
 
-    // Builds every provider's client once the gateway listens (so start-up stays fast) and warns about each provider an
-    // agent uses whose key is missing, with the command that stores it.
+    // Once the gateway listens, checks every provider's key and warns about each provider an agent uses whose key is
+    // missing, with the command that stores it. A provider's HTTP stack is built on its first use, so a gateway that
+    // has not called a model yet stays small.
     private static async Task ReportProvidersAsync(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenClaw.Gateway.Providers");

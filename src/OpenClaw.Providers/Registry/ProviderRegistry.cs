@@ -91,19 +91,20 @@ public sealed class ProviderRegistry : IDisposable
             return Listing(provider, await Catalog(provider).ListModelsAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        var names = Names;
-        var tasks = new Task<IReadOnlyList<string>>[names.Count];
-        for (var i = 0; i < names.Count; i++)
+        var config = _config();
+        var names = config.Providers.Keys.Order(StringComparer.Ordinal).ToArray();
+        var tasks = new Task<IReadOnlyList<string>>[names.Length];
+        for (var i = 0; i < names.Length; i++)
         {
             var name = names[i];
-            var check = await Slot(name).Credential.CheckAsync(cancellationToken).ConfigureAwait(false);
+            var check = await new ProviderCredential(config.Providers[name], _resolver, _oauth).CheckAsync(cancellationToken).ConfigureAwait(false);
             tasks[i] = check.Required && !check.Present
                 ? Task.FromResult<IReadOnlyList<string>>([])
                 : Catalog(name).ListModelsAsync(cancellationToken);
         }
 
         var all = new List<ModelListing>();
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < names.Length; i++)
         {
             try
             {
@@ -126,8 +127,11 @@ public sealed class ProviderRegistry : IDisposable
         foreach (var name in config.Providers.Keys.Order(StringComparer.Ordinal))
         {
             var options = config.Providers[name];
-            var slot = Slot(name);
-            var check = await slot.Credential.CheckAsync(cancellationToken).ConfigureAwait(false);
+
+            // Checking a key needs no HTTP stack: a provider nobody has used yet is not built just to report on it.
+            var slot = Existing(name, options);
+            var credential = slot?.Credential ?? new ProviderCredential(options, _resolver, _oauth);
+            var check = await credential.CheckAsync(cancellationToken).ConfigureAwait(false);
             result.Add(new ProviderStatus(
                 name,
                 TypeName(options.Type),
@@ -135,7 +139,7 @@ public sealed class ProviderRegistry : IDisposable
                 options.OAuth is not null ? "oauth" : check.Required || check.Present ? "apiKey" : "none",
                 check.Present,
                 check.Problem,
-                slot.Circuit.IsOpen));
+                slot?.Circuit.IsOpen ?? false));
         }
 
         return result;
@@ -195,6 +199,14 @@ public sealed class ProviderRegistry : IDisposable
         }
 
         return list;
+    }
+
+    private ProviderSlot? Existing(string name, ProviderOptions options)
+    {
+        lock (_lock)
+        {
+            return _slots.TryGetValue(name, out var slot) && Same(slot.Options, options) ? slot : null;
+        }
     }
 
     private ProviderSlot Slot(string name)
