@@ -184,9 +184,10 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         var credential = _endpoint.Credential;
         var secret = await credential.GetAsync(cancellationToken).ConfigureAwait(false);
         var response = await SendOnceAsync(method, uri, body, secret, cancellationToken).ConfigureAwait(false);
+        Secret? refreshed = null;
         if (response.StatusCode == HttpStatusCode.Unauthorized && credential.IsOAuth && secret is not null)
         {
-            var refreshed = await credential.RefreshAfterUnauthorizedAsync(secret, cancellationToken).ConfigureAwait(false);
+            refreshed = await credential.RefreshAfterUnauthorizedAsync(secret, cancellationToken).ConfigureAwait(false);
             if (refreshed is not null)
             {
                 response.Dispose();
@@ -198,7 +199,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         {
             using (response)
             {
-                throw await StatusErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                throw await StatusErrorAsync(response, secret, refreshed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -247,7 +248,10 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         }
     }
 
-    private async Task<ProviderException> StatusErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    // The API's error type and message (or the start of a body that is not Anthropic's error), scrubbed of the keys
+    // this request sent, in full and before shortening: a proxy (LiteLLM, a debugging proxy) may echo x-api-key.
+    private async Task<ProviderException> StatusErrorAsync(
+        HttpResponseMessage response, Secret? sent, Secret? refreshed, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         string? type = null;
@@ -260,7 +264,8 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
                 (type, message) = AnthropicWire.ReadError(buffer.AsSpan(0, length));
                 if (message is null && length > 0 && !buffer.AsSpan(0, length).TrimStart(" \t\r\n"u8).StartsWith("<"u8))
                 {
-                    message = System.Text.Encoding.UTF8.GetString(buffer, 0, Math.Min(length, 600));
+                    var raw = SecretScrubber.Scrub(System.Text.Encoding.UTF8.GetString(buffer, 0, length), sent, refreshed) ?? string.Empty;
+                    message = raw[..Math.Min(raw.Length, 600)];
                 }
             }
             finally
@@ -273,6 +278,8 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
             // The status alone still says what went wrong.
         }
 
+        type = SecretScrubber.Scrub(type, sent, refreshed);
+        message = SecretScrubber.Scrub(message, sent, refreshed);
         var failure = ProviderException.FailureForStatus(status);
         if (failure == ProviderFailure.Rejected && type is "overloaded_error")
         {

@@ -12,10 +12,18 @@ namespace OpenClaw.Providers.OpenAI;
 internal sealed class CredentialPolicy(IProviderCredential credential) : PipelinePolicy
 {
     private const string AuthorizationHeader = "Authorization";
-    private Secret? _lastSent;
 
-    /// <summary>The key most recently sent, so that error messages can be scrubbed of it.</summary>
-    public Secret? LastSent => Volatile.Read(ref _lastSent);
+    // The keys of the request running in this async flow: the client starts a record before calling the SDK, and this
+    // policy (called from inside that call) fills it in. Never shared between requests, unlike a "last sent" field.
+    private static readonly AsyncLocal<SentKeys?> s_current = new();
+
+    /// <summary>Starts recording the keys the request about to be made sends (read them after it fails, to scrub its error).</summary>
+    public static SentKeys Record()
+    {
+        var keys = new SentKeys();
+        s_current.Value = keys;
+        return keys;
+    }
 
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex) =>
         // The client only calls the SDK's async methods; the synchronous path is here for completeness.
@@ -39,7 +47,7 @@ internal sealed class CredentialPolicy(IProviderCredential credential) : Pipelin
         }
     }
 
-    private void SetAuthorization(PipelineMessage message, Secret? secret)
+    private static void SetAuthorization(PipelineMessage message, Secret? secret)
     {
         if (secret is null)
         {
@@ -47,7 +55,34 @@ internal sealed class CredentialPolicy(IProviderCredential credential) : Pipelin
             return;
         }
 
-        Volatile.Write(ref _lastSent, secret);
+        if (s_current.Value is { } keys)
+        {
+            keys.Add(secret);
+        }
+
         message.Request.Headers.Set(AuthorizationHeader, "Bearer " + secret.Reveal());
+    }
+}
+
+/// <summary>The keys one request sent (the first, and the one after an OAuth refresh), for scrubbing its error.</summary>
+internal sealed class SentKeys
+{
+    /// <summary>The first key sent.</summary>
+    public Secret? First { get; private set; }
+
+    /// <summary>The key sent after a refresh.</summary>
+    public Secret? Second { get; private set; }
+
+    /// <summary>Notes a key as sent.</summary>
+    public void Add(Secret secret)
+    {
+        if (First is null)
+        {
+            First = secret;
+        }
+        else
+        {
+            Second = secret;
+        }
     }
 }

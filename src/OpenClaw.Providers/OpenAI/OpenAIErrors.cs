@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Text.Json;
-using OpenClaw.Core.Credentials;
 
 namespace OpenClaw.Providers.OpenAI;
 
@@ -19,11 +18,11 @@ internal static class OpenAIErrors
     /// <param name="exception">What the SDK threw.</param>
     /// <param name="streaming">Whether part of the response has reached the caller (a broken connection is then an
     /// interruption, which is not retried, rather than a connection failure, which is).</param>
-    /// <param name="sentKey">The key last sent, scrubbed from any text the server echoed.</param>
+    /// <param name="sent">The keys this request sent, scrubbed from any text the server echoed.</param>
     /// <param name="time">The clock, for an HTTP-date <c>Retry-After</c>.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     public static ProviderException? Map(
-        string provider, Exception exception, bool streaming, Secret? sentKey, TimeProvider time, CancellationToken cancellationToken)
+        string provider, Exception exception, bool streaming, SentKeys? sent, TimeProvider time, CancellationToken cancellationToken)
     {
         if (FindInner<ProviderException>(exception) is { } inner)
         {
@@ -37,13 +36,15 @@ internal static class OpenAIErrors
             case OperationCanceledException when cancellationToken.IsCancellationRequested:
                 return null;
             case ClientResultException { Status: > 0 } result:
-                return FromStatus(provider, result, sentKey, time);
+                return FromStatus(provider, result, sent, time);
             case ClientResultException result when streaming:
                 return new ProviderException(provider, ProviderFailure.Interrupted,
-                    $"Provider '{provider}' broke off its response: {Describe(result.InnerException ?? result)}.", innerException: exception);
+                    $"Provider '{provider}' broke off its response: {Describe(result.InnerException ?? result, sent)}.",
+                    innerException: result.InnerException);
             case ClientResultException result:
                 return new ProviderException(provider, ProviderFailure.Connection,
-                    $"Could not reach provider '{provider}': {Describe(result.InnerException ?? result)}.", innerException: exception);
+                    $"Could not reach provider '{provider}': {Describe(result.InnerException ?? result, sent)}.",
+                    innerException: result.InnerException);
             case OperationCanceledException:
                 return new ProviderException(provider, ProviderFailure.Timeout,
                     $"Provider '{provider}' did not answer in time.", innerException: exception);
@@ -52,10 +53,10 @@ internal static class OpenAIErrors
                     $"Provider '{provider}' sent a response that is not OpenAI's chat completions format.", innerException: exception);
             case HttpRequestException when !streaming:
                 return new ProviderException(provider, ProviderFailure.Connection,
-                    $"Could not reach provider '{provider}': {Describe(exception)}.", innerException: exception);
+                    $"Could not reach provider '{provider}': {Describe(exception, sent)}.", innerException: exception);
             case HttpRequestException or IOException:
                 return new ProviderException(provider, ProviderFailure.Interrupted,
-                    $"Provider '{provider}' broke off its response: {Describe(exception)}.", innerException: exception);
+                    $"Provider '{provider}' broke off its response: {Describe(exception, sent)}.", innerException: exception);
             default:
                 return null;
         }
@@ -65,57 +66,60 @@ internal static class OpenAIErrors
     public static ProviderException Truncated(string provider) => new(provider, ProviderFailure.Interrupted,
         $"Provider '{provider}' ended its response before it was complete.");
 
-    private static ProviderException FromStatus(string provider, ClientResultException exception, Secret? sentKey, TimeProvider time)
+    /// <summary>
+    /// A stand-in for an SDK exception that carries only the status: the SDK's own message quotes the response body,
+    /// which may echo the key, so it is never kept as an inner exception.
+    /// </summary>
+    public static HttpRequestException Sanitized(ClientResultException exception) =>
+        new($"HTTP {exception.Status} (response body omitted)", null, exception.Status > 0 ? (System.Net.HttpStatusCode)exception.Status : null);
+
+    private static ProviderException FromStatus(string provider, ClientResultException exception, SentKeys? sent, TimeProvider time)
     {
         var status = exception.Status;
         var response = exception.GetRawResponse();
-        var apiMessage = response is null ? null : ApiMessage(response);
-        Exception? cause = exception;
-        if (apiMessage is not null && sentKey is not null)
-        {
-            var key = sentKey.Reveal();
-            if (key.Length > 0 && apiMessage.Contains(key, StringComparison.Ordinal))
-            {
-                // The server echoed the key: redact it, and drop the SDK's exception, whose message quotes the body.
-                apiMessage = apiMessage.Replace(key, Secret.Redacted, StringComparison.Ordinal);
-                cause = null;
-            }
-        }
-
+        var apiMessage = response is null ? null : ApiMessage(response, sent);
         var message = apiMessage is null
             ? $"Provider '{provider}' answered HTTP {status}."
             : $"Provider '{provider}' answered HTTP {status}: {apiMessage}";
         return new ProviderException(provider, ProviderException.FailureForStatus(status), message, status,
-            response is null ? null : RetryAfter(response, time), cause);
+            response is null ? null : RetryAfter(response, time), Sanitized(exception));
     }
 
-    /// <summary>OpenAI's <c>error.message</c> (or a compatible server's <c>error</c> string), shortened.</summary>
-    private static string? ApiMessage(PipelineResponse response)
+    /// <summary>
+    /// OpenAI's <c>error.message</c> (or a compatible server's <c>error</c> string) with its <c>code</c> and
+    /// <c>param</c>, scrubbed of the keys sent (the whole body first, then each field), then shortened.
+    /// </summary>
+    private static string? ApiMessage(PipelineResponse response, SentKeys? sent)
     {
-        BinaryData content;
+        string body;
         try
         {
-            content = response.Content;
+            body = response.Content.ToString();
         }
         catch (InvalidOperationException)
         {
             return null; // not buffered; the status alone has to do
         }
 
+        // Scrubbed before parsing (and each field again after, in case the JSON escaped part of the key).
+        body = Scrub(body, sent)!;
         string? message = null;
+        string? code = null;
+        string? param = null;
         try
         {
-            using var doc = JsonDocument.Parse(content.ToMemory());
+            using var doc = JsonDocument.Parse(body);
             if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error))
             {
                 if (error.ValueKind == JsonValueKind.String)
                 {
                     message = error.GetString();
                 }
-                else if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m)
-                    && m.ValueKind == JsonValueKind.String)
+                else if (error.ValueKind == JsonValueKind.Object)
                 {
-                    message = m.GetString();
+                    message = StringProperty(error, "message");
+                    code = StringProperty(error, "code");
+                    param = StringProperty(error, "param");
                 }
             }
         }
@@ -124,14 +128,33 @@ internal static class OpenAIErrors
             return null;
         }
 
+        message = Scrub(message, sent)?.Trim();
+        code = Scrub(code, sent);
+        param = Scrub(param, sent);
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            message = code;
+        }
+        else if (!string.IsNullOrWhiteSpace(code) || !string.IsNullOrWhiteSpace(param))
+        {
+            var details = string.IsNullOrWhiteSpace(code) ? "param " + param
+                : string.IsNullOrWhiteSpace(param) ? "code " + code : $"code {code}, param {param}";
+            message = $"{message} ({details})";
+        }
+
         if (string.IsNullOrWhiteSpace(message))
         {
             return null;
         }
 
-        message = message.Trim();
         return message.Length <= MaxApiMessageChars ? message : string.Concat(message.AsSpan(0, MaxApiMessageChars), "…");
     }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string? Scrub(string? text, SentKeys? sent) =>
+        sent is null ? text : SecretScrubber.Scrub(text, sent.First, sent.Second);
 
     /// <summary><c>retry-after-ms</c> (OpenAI's own), else <c>Retry-After</c> in seconds or as an HTTP date.</summary>
     private static TimeSpan? RetryAfter(PipelineResponse response, TimeProvider time)
@@ -176,7 +199,7 @@ internal static class OpenAIErrors
     }
 
     // The innermost message: "Connection refused (127.0.0.1:1)" rather than the wrappers' generic text.
-    private static string Describe(Exception exception)
+    private static string Describe(Exception exception, SentKeys? sent)
     {
         var e = exception;
         while (e.InnerException is not null)
@@ -184,6 +207,6 @@ internal static class OpenAIErrors
             e = e.InnerException;
         }
 
-        return e.Message.TrimEnd('.');
+        return Scrub(e.Message, sent)!.TrimEnd('.');
     }
 }

@@ -61,11 +61,12 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         var client = ClientFor(options);
         options = ForEndpoint(options);
         ChatResponse response;
+        var sent = CredentialPolicy.Record();
         try
         {
             response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (Map(e, streaming: false, cancellationToken) is { } failure)
+        catch (Exception e) when (Map(e, streaming: false, sent, cancellationToken) is { } failure)
         {
             throw failure;
         }
@@ -83,6 +84,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         options = ForEndpoint(options);
         var finished = false;
         var started = false;
+        var sent = CredentialPolicy.Record();
         var updates = client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -95,7 +97,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
                         break;
                     }
                 }
-                catch (Exception e) when (Map(e, started, cancellationToken) is { } failure)
+                catch (Exception e) when (Map(e, started, sent, cancellationToken) is { } failure)
                 {
                     throw failure;
                 }
@@ -130,6 +132,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken)
     {
+        var sent = CredentialPolicy.Record();
         try
         {
             var result = await _openAI.GetOpenAIModelClient().GetModelsAsync(cancellationToken).ConfigureAwait(false);
@@ -146,9 +149,9 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         {
             throw new ProviderException(_endpoint.Name, ProviderFailure.Rejected,
                 $"Provider '{_endpoint.Name}' has no model listing (GET {_endpoint.BaseUrl}models answered HTTP 404).", 404,
-                innerException: e);
+                innerException: OpenAIErrors.Sanitized(e)); // never the SDK's exception: its message quotes the body
         }
-        catch (Exception e) when (Map(e, streaming: false, cancellationToken) is { } failure)
+        catch (Exception e) when (Map(e, streaming: false, sent, cancellationToken) is { } failure)
         {
             throw failure;
         }
@@ -218,8 +221,8 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         return adjusted;
     }
 
-    private ProviderException? Map(Exception exception, bool streaming, CancellationToken cancellationToken) =>
-        OpenAIErrors.Map(_endpoint.Name, exception, streaming, _credential.LastSent, _endpoint.Time, cancellationToken);
+    private ProviderException? Map(Exception exception, bool streaming, SentKeys sent, CancellationToken cancellationToken) =>
+        OpenAIErrors.Map(_endpoint.Name, exception, streaming, sent, _endpoint.Time, cancellationToken);
 
     /// <summary>Makes the input count the uncached input only (OpenAI's prompt tokens include the cached ones).</summary>
     internal static void NormaliseUsage(UsageDetails? usage)

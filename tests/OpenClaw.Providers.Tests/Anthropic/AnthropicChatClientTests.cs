@@ -519,6 +519,74 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
     private static AIFunctionDeclaration Tool(string name) =>
         AIFunctionFactory.CreateDeclaration(name, "A test tool.", JsonDocument.Parse("""{"type":"object","properties":{"q":{"type":"string"}}}""").RootElement);
 
+    [Fact]
+    public async Task A_proxy_that_echoes_the_key_has_it_scrubbed_from_the_message()
+    {
+        _server.EchoAuthorizationInErrors = true;
+        _server.Enqueue(FakeReply.Failure(400));
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(Client(), [new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(ProviderFailure.Rejected, ex.Failure);
+        Assert.Contains("(credential: ***)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..8], ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_echoed_near_the_end_of_a_long_message_is_scrubbed_before_the_message_is_shortened()
+    {
+        _server.EchoingErrorBody = key => FakeAnthropicServer.ErrorJson("invalid_request_error", new string('x', 290) + key + " was refused");
+        _server.Enqueue(FakeReply.Failure(400));
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct));
+
+        Assert.Contains("xxx***", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..8], ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_echoed_in_the_error_type_or_a_raw_body_is_scrubbed()
+    {
+        _server.EchoingErrorBody = key => FakeAnthropicServer.ErrorJson("bad_key_" + key, "refused");
+        _server.Enqueue(FakeReply.Failure(400));
+        var typed = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(Client(), [new ChatMessage(ChatRole.User, "hi")]));
+
+        _server.EchoingErrorBody = key => "proxy error: upstream refused x-api-key: " + key + "\n" + new string('y', 1000);
+        _server.Enqueue(FakeReply.Failure(502));
+        var raw = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(Client(), [new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Contains("bad_key_***", typed.Message, StringComparison.Ordinal);
+        Assert.Contains("x-api-key: ***", raw.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..8], typed.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..8], raw.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_concurrent_requests_with_different_keys_each_have_their_own_key_scrubbed()
+    {
+        const string first = "sk-ant-first-AAAAAAAAAAAAAAAA";
+        const string second = "sk-ant-second-BBBBBBBBBBBBBBBB";
+        _server.ExpectedApiKey = null;
+        _server.EchoAuthorizationInErrors = true;
+        _server.Enqueue(FakeReply.Failure(400));
+        _server.Enqueue(FakeReply.Failure(400));
+        using var http = new HttpClient(new OpenAI.BarrierHandler(2));
+        var client = new AnthropicChatClient(
+            new ProviderEndpoint { Name = "anthropic", BaseUrl = _server.BaseUrl, Http = http, Credential = new OpenAI.RotatingKeyCredential(first, second) },
+            Model);
+
+        var failures = await Task.WhenAll(
+            Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct)),
+            Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct)));
+
+        Assert.All(failures, e =>
+        {
+            Assert.Contains("(credential: ***)", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("sk-ant-first", e.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("sk-ant-second", e.ToString(), StringComparison.Ordinal);
+        });
+    }
+
     private ProviderEndpoint Endpoint(IProviderCredential credential) => new()
     {
         Name = "anthropic",

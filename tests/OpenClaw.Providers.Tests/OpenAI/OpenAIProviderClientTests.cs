@@ -343,6 +343,79 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_echoed_near_the_end_of_a_long_message_is_scrubbed_before_the_message_is_shortened()
+    {
+        // The message is cut at 300 characters: with the key at 290, cutting first would keep its first 10 characters.
+        _server.EchoingErrorBody = authorization => FakeOpenAIServer.ErrorJson(
+            new string('x', 290) + authorization["Bearer ".Length..] + " was refused, see the documentation", "invalid_request_error", null);
+        _server.Enqueue(FakeReply.Failure(400));
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], new() { ModelId = Model }, Ct));
+
+        Assert.Equal(ProviderFailure.Rejected, e.Failure);
+        Assert.Contains("xxx***", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..8], e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_echoed_in_the_errors_code_or_param_is_scrubbed_everywhere()
+    {
+        _server.EchoingErrorBody = authorization => FakeOpenAIServer.ErrorJson(
+            "Invalid header.", "invalid_request_error", code: authorization["Bearer ".Length..], param: authorization);
+        _server.Enqueue(FakeReply.Failure(400));
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(client, [new(ChatRole.User, "Hi")]));
+
+        Assert.Equal(ProviderFailure.Rejected, e.Failure);
+        Assert.Contains("Invalid header.", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..8], e.ToString(), StringComparison.Ordinal);
+        Assert.IsNotType<System.ClientModel.ClientResultException>(e.InnerException);
+    }
+
+    [Fact]
+    public async Task A_key_echoed_in_a_truncated_form_is_scrubbed()
+    {
+        // A proxy that cuts what it echoes: 14 characters of the key, no more.
+        _server.EchoingErrorBody = authorization => FakeOpenAIServer.ErrorJson(
+            $"Bad key {authorization["Bearer ".Length..][..14]}...", "invalid_request_error", null);
+        _server.Enqueue(FakeReply.Failure(400));
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(client, [new(ChatRole.User, "Hi")]));
+
+        Assert.Contains("Bad key ***...", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..12], e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_concurrent_requests_with_different_keys_each_have_their_own_key_scrubbed()
+    {
+        const string first = "sk-first-key-AAAAAAAAAAAAAAAA";
+        const string second = "sk-second-key-BBBBBBBBBBBBBBBB";
+        _server.EchoAuthorizationInErrors = true;
+        _server.Enqueue(FakeReply.Failure(400));
+        _server.Enqueue(FakeReply.Failure(400));
+        using var http = new HttpClient(new BarrierHandler(2));
+        using var client = new OpenAIProviderClient(
+            new ProviderEndpoint { Name = "fake-openai", BaseUrl = _server.BaseUrl, Http = http, Credential = new RotatingKeyCredential(first, second) },
+            compatible: false, Model);
+
+        var one = Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], new() { ModelId = Model }, Ct));
+        var two = Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], new() { ModelId = Model }, Ct));
+        var failures = await Task.WhenAll(one, two);
+
+        Assert.Equal(2, _server.RequestCount);
+        Assert.All(failures, e =>
+        {
+            Assert.Contains("Authorization: Bearer ***", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("sk-first-key", e.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("sk-second-key", e.ToString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task A_missing_key_on_a_server_that_wants_one_is_Unauthorized()
     {
         _server.ExpectedApiKey = "sk-the-right-key-999999";

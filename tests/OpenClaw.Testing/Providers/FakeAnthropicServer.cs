@@ -32,6 +32,14 @@ public sealed class FakeAnthropicServer : FakeModelServer
     /// <summary>When set, the <c>Authorization: Bearer</c> token a request may carry instead (an OAuth login).</summary>
     public string? ExpectedBearerToken { get; set; }
 
+    /// <summary>When set, scripted failures append the request's <c>x-api-key</c> (or <c>Authorization</c>) header to their
+    /// message, as a proxy such as LiteLLM or a debugging proxy might; the client must not pass the key on.</summary>
+    public bool EchoAuthorizationInErrors { get; set; }
+
+    /// <summary>When set, scripted failures answer with the body this builds from the request's <c>x-api-key</c> (or
+    /// <c>Authorization</c>) header: any shape a careless server might echo the key in.</summary>
+    public Func<string, string>? EchoingErrorBody { get; set; }
+
     /// <summary>The model ids <c>GET /v1/models</c> lists.</summary>
     public IReadOnlyList<string> Models { get; set; } = ["claude-sonnet-4-5", "claude-opus-4-1", "claude-haiku-4-5"];
 
@@ -151,7 +159,11 @@ public sealed class FakeAnthropicServer : FakeModelServer
         }
 
         var reply = NextReply();
-        if (await TryWriteFailureAsync(context, reply, status => ErrorJson(ErrorTypeFor(status), ErrorMessageFor(status))).ConfigureAwait(false))
+        var credential = request.Headers.TryGetValue("x-api-key", out var sentKey) ? sentKey
+            : request.Headers.TryGetValue("authorization", out var sentAuth) ? sentAuth : string.Empty;
+        if (await TryWriteFailureAsync(context, reply, status => EchoingErrorBody is { } echo ? echo(credential)
+            : EchoAuthorizationInErrors ? ErrorJson(ErrorTypeFor(status), $"{ErrorMessageFor(status)} (credential: {credential})")
+            : ErrorJson(ErrorTypeFor(status), ErrorMessageFor(status))).ConfigureAwait(false))
         {
             return;
         }

@@ -41,6 +41,10 @@ public sealed class FakeOpenAIServer : FakeModelServer
     /// careless compatible server might; the client must not pass the key on.</summary>
     public bool EchoAuthorizationInErrors { get; set; }
 
+    /// <summary>When set, scripted failures answer with the body this builds from the request's <c>Authorization</c>
+    /// header: any shape a careless compatible server might echo the key in.</summary>
+    public Func<string, string>? EchoingErrorBody { get; set; }
+
     /// <summary>When set, streamed replies end cleanly (no cut connection) after this many SSE events, without a
     /// finish_reason or <c>data: [DONE]</c>, as a proxy that gives up might; the client must not take that for a whole reply.</summary>
     public int? EndStreamsAfterEvents { get; set; }
@@ -141,7 +145,10 @@ public sealed class FakeOpenAIServer : FakeModelServer
 
         var reply = NextReply();
         var echo = EchoAuthorizationInErrors ? context.Request.Headers.Authorization.ToString() : null;
-        if (await TryWriteFailureAsync(context, reply, status => FailureJson(status, model, echo)).ConfigureAwait(false))
+        var echoBody = EchoingErrorBody;
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (await TryWriteFailureAsync(context, reply, status => echoBody is not null ? echoBody(authorization)
+            : FailureJson(status, model, echo)).ConfigureAwait(false))
         {
             return;
         }
