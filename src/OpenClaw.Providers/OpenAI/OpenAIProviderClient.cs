@@ -19,7 +19,6 @@ namespace OpenClaw.Providers.OpenAI;
 /// </remarks>
 public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
 {
-    private static readonly System.ClientModel.ApiKeyCredential s_placeholderKey = new("unused-placeholder");
     private readonly ProviderEndpoint _endpoint;
     private readonly string? _defaultModelId;
     private readonly CredentialPolicy _credential;
@@ -50,7 +49,9 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         // the last step before the wire, replaces (or, keyless, removes) the header on every try: the placeholder is
         // never sent. (The AuthenticationPolicy constructor would avoid it but is marked experimental, OPENAI001.)
         options.AddPolicy(_credential, PipelinePosition.BeforeTransport);
-        _openAI = new OpenAIClient(s_placeholderKey, options);
+        // The placeholder is this client's own: ApiKeyCredential is mutable (Update), so a shared static one could be
+        // changed for every client at once.
+        _openAI = new OpenAIClient(new System.ClientModel.ApiKeyCredential("unused-placeholder"), options);
         _metadata = new ChatClientMetadata(compatible ? "openai-compatible" : "openai", endpoint.BaseUrl, defaultModelId);
     }
 

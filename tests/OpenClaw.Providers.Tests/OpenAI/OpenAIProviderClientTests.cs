@@ -416,6 +416,17 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public void No_mutable_credential_is_shared_between_clients()
+    {
+        // ApiKeyCredential.Update changes a credential in place: a static one would be one change away from every client.
+        var shared = typeof(OpenAIProviderClient).GetFields(
+                System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+            .Where(f => typeof(System.ClientModel.ApiKeyCredential).IsAssignableFrom(f.FieldType));
+
+        Assert.Empty(shared);
+    }
+
+    [Fact]
     public async Task A_missing_key_on_a_server_that_wants_one_is_Unauthorized()
     {
         _server.ExpectedApiKey = "sk-the-right-key-999999";
