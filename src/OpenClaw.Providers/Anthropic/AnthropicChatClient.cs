@@ -187,7 +187,16 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         Secret? refreshed = null;
         if (response.StatusCode == HttpStatusCode.Unauthorized && credential.IsOAuth && secret is not null)
         {
-            refreshed = await credential.RefreshAfterUnauthorizedAsync(secret, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                refreshed = await credential.RefreshAfterUnauthorizedAsync(secret, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose(); // the 401 would otherwise hold its connection until the GC finds it
+                throw;
+            }
+
             if (refreshed is not null)
             {
                 response.Dispose();

@@ -587,6 +587,20 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task A_failed_OAuth_refresh_after_a_401_releases_the_401_response()
+    {
+        var handler = new UnauthorizedHandler();
+        using var http = new HttpClient(handler);
+        var client = new AnthropicChatClient(
+            new ProviderEndpoint { Name = "anthropic", BaseUrl = _server.BaseUrl, Http = http, Credential = new FailingRefreshCredential() }, Model);
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct));
+
+        Assert.Equal(ProviderFailure.MissingCredential, ex.Failure);
+        Assert.True(Assert.Single(handler.Bodies).Disposed, "the 401 must not hold its connection until the GC runs");
+    }
+
     private ProviderEndpoint Endpoint(IProviderCredential credential) => new()
     {
         Name = "anthropic",
