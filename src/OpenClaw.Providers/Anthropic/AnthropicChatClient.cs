@@ -49,7 +49,8 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         _modelsUrl = root + "/v1/models";
     }
 
-    /// <summary>The largest whole body or single stream event read (16 MiB); more is an invalid response, not unbounded memory.</summary>
+    /// <summary>The largest whole body, single stream event, or sum of one streamed message's tool arguments (16 MiB);
+    /// more is an invalid response, not unbounded memory.</summary>
     internal int MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
     /// <inheritdoc />
@@ -86,7 +87,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new AnthropicSseReader(stream, MaxBodyBytes);
-            var state = new AnthropicStreamState(_endpoint.Name);
+            var state = new AnthropicStreamState(_endpoint.Name, MaxBodyBytes);
             while (await NextEventAsync(reader, cancellationToken).ConfigureAwait(false))
             {
                 if (state.Handle(reader.EventType, reader.DataMemory) is { } update)

@@ -8,9 +8,12 @@ namespace OpenClaw.Providers.Anthropic;
 /// Turns the Messages API's stream events into <see cref="ChatResponseUpdate"/>s: text and thinking as they come,
 /// one <see cref="FunctionCallContent"/> per finished tool_use block, usage and the finish reason at message_stop.
 /// </summary>
-internal sealed class AnthropicStreamState(string provider)
+/// <remarks>Text and thinking are passed on, not kept; tool arguments are kept until their block ends, at most
+/// <paramref name="maxAccumulatedBytes"/> for the whole message (each event is capped by the reader, their sum here).</remarks>
+internal sealed class AnthropicStreamState(string provider, int maxAccumulatedBytes = 16 * 1024 * 1024)
 {
     private readonly List<Block?> _blocks = [];
+    private long _accumulatedBytes;
     private string? _messageId;
     private string? _modelId;
     private long _input;
@@ -189,6 +192,13 @@ internal sealed class AnthropicStreamState(string provider)
                 piece.Read();
                 var json = block!.Json ??= new ArrayBufferWriter<byte>(256);
                 var written = piece.CopyString(json.GetSpan(piece.ValueSpan.Length));
+                _accumulatedBytes += written;
+                if (_accumulatedBytes > maxAccumulatedBytes)
+                {
+                    throw new ProviderException(provider, ProviderFailure.InvalidResponse,
+                        $"Provider '{provider}' streamed more than {maxAccumulatedBytes} bytes of tool arguments in one message.");
+                }
+
                 json.Advance(written);
                 return null;
             default:

@@ -111,6 +111,25 @@ public sealed class AnthropicStreamStateTests
         Assert.True(perDelta < 500, $"{perDelta} bytes per text delta");
     }
 
+    [Fact]
+    public void Tool_arguments_beyond_the_per_message_cap_are_an_InvalidResponse_however_small_each_delta()
+    {
+        var state = new AnthropicStreamState("anthropic", maxAccumulatedBytes: 1000);
+        Handle(state, "message_start", Start);
+        Handle(state, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}}""");
+        var delta = """{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}""";
+        for (var i = 0; i < 20; i++)
+        {
+            Handle(state, "content_block_delta", delta); // 20 x 50 bytes: exactly the cap
+        }
+
+        var ex = Assert.Throws<ProviderException>(() => Handle(state, "content_block_delta", delta));
+
+        Assert.Equal(ProviderFailure.InvalidResponse, ex.Failure);
+        Assert.False(ex.IsTransient);
+        Assert.Contains("tool arguments", ex.Message, StringComparison.Ordinal);
+    }
+
     private static ChatResponseUpdate? Handle(AnthropicStreamState state, string type, string data) =>
         state.Handle(Encoding.UTF8.GetBytes(type), Encoding.UTF8.GetBytes(data));
 
