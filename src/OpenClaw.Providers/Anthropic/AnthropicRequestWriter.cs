@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -359,7 +358,12 @@ internal static class AnthropicRequestWriter
         }
     }
 
-    private static void WriteValue(Utf8JsonWriter w, object? value)
+    /// <summary>
+    /// Writes a tool argument or result as JSON without reflection, so it is the same under NativeAOT as under the JIT.
+    /// </summary>
+    /// <exception cref="ArgumentException">A type none of the cases covers (nor M.E.AI's source-generated context) (a programming error: rather than
+    /// silently sending its type name, as <c>Convert.ToString</c> would).</exception>
+    internal static void WriteValue(Utf8JsonWriter w, object? value)
     {
         switch (value)
         {
@@ -368,6 +372,12 @@ internal static class AnthropicRequestWriter
                 break;
             case JsonElement e:
                 e.WriteTo(w);
+                break;
+            case System.Text.Json.Nodes.JsonNode node:
+                node.WriteTo(w);
+                break;
+            case JsonDocument document:
+                document.RootElement.WriteTo(w);
                 break;
             case string s:
                 w.WriteStringValue(s);
@@ -387,20 +397,85 @@ internal static class AnthropicRequestWriter
             case decimal n:
                 w.WriteNumberValue(n);
                 break;
-            default:
-                // AIJsonUtilities.DefaultOptions knows the AI types and, where reflection is allowed, everything else.
-                try
+            case float n:
+                w.WriteNumberValue(n);
+                break;
+            case short n:
+                w.WriteNumberValue(n);
+                break;
+            case byte n:
+                w.WriteNumberValue(n);
+                break;
+            case uint n:
+                w.WriteNumberValue(n);
+                break;
+            case ulong n:
+                w.WriteNumberValue(n);
+                break;
+            case IDictionary<string, object?> dictionary:
+                w.WriteStartObject();
+                foreach (var pair in dictionary)
                 {
-                    var info = AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType());
-                    JsonSerializer.Serialize(w, value, info);
-                }
-                catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
-                {
-                    w.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                    w.WritePropertyName(pair.Key);
+                    WriteValue(w, pair.Value);
                 }
 
+                w.WriteEndObject();
+                break;
+            case IReadOnlyDictionary<string, object?> dictionary:
+                w.WriteStartObject();
+                foreach (var pair in dictionary)
+                {
+                    w.WritePropertyName(pair.Key);
+                    WriteValue(w, pair.Value);
+                }
+
+                w.WriteEndObject();
+                break;
+            case System.Collections.IDictionary map:
+                // Any other dictionary (Dictionary<string, int>, …): keys as text, as System.Text.Json writes them.
+                w.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry entry in map)
+                {
+                    w.WritePropertyName(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+                    WriteValue(w, entry.Value);
+                }
+
+                w.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items:
+                w.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(w, item);
+                }
+
+                w.WriteEndArray();
+                break;
+            default:
+                JsonSerializer.Serialize(w, value, SourceGeneratedTypeInfo(value.GetType()));
                 break;
         }
+    }
+
+    // What AIJsonUtilities.DefaultOptions can write from source-generated metadata (the AI content types); its
+    // reflection resolver is skipped even where reflection is allowed, so that a test run under the JIT fails the way
+    // the NativeAOT binary would.
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo SourceGeneratedTypeInfo(Type type)
+    {
+        var options = AIJsonUtilities.DefaultOptions;
+        foreach (var resolver in options.TypeInfoResolverChain)
+        {
+            if (resolver is not System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+                && resolver.GetTypeInfo(type, options) is not null)
+            {
+                return options.GetTypeInfo(type);
+            }
+        }
+
+        throw new ArgumentException(
+            $"A tool argument or result of type '{type.FullName}' cannot be written as JSON without reflection (NativeAOT). "
+            + "Pass a string, JsonElement, JsonNode, number, bool, a dictionary or a list of these.", nameof(type));
     }
 
     private static void WriteTools(Utf8JsonWriter w, ChatOptions? options, bool cache)

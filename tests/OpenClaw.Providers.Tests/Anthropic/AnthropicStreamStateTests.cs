@@ -130,6 +130,35 @@ public sealed class AnthropicStreamStateTests
         Assert.Contains("tool arguments", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Tool_results_of_every_supported_shape_are_written_as_JSON_without_reflection()
+    {
+        IDictionary<string, object?> dictionary = new Dictionary<string, object?> { ["n"] = 1.5f, ["list"] = new List<object?> { 1, "a", true, null } };
+
+        Assert.Equal("""{"n":1.5,"list":[1,"a",true,null]}""", AnthropicRequestWriter.ResultText(dictionary));
+        Assert.Equal("""{"a":[1,2]}""", AnthropicRequestWriter.ResultText(System.Text.Json.Nodes.JsonNode.Parse("""{"a":[1,2]}""")));
+        using var document = JsonDocument.Parse("[true]");
+        Assert.Equal("[true]", AnthropicRequestWriter.ResultText(document));
+        Assert.Equal("42", AnthropicRequestWriter.ResultText((ulong)42));
+        Assert.Equal("""["x","y"]""", AnthropicRequestWriter.ResultText(new[] { "x", "y" }));
+        Assert.Equal("""{"inputTokenCount":7}""", AnthropicRequestWriter.ResultText(new UsageDetails { InputTokenCount = 7 })); // source-generated in M.E.AI
+    }
+
+    [Fact]
+    public void A_tool_result_of_a_type_that_needs_reflection_is_refused_naming_the_type_never_sent_as_its_type_name()
+    {
+        var body = () => Write(
+        [
+            new ChatMessage(ChatRole.User, "q"),
+            new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "f")]),
+            new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", new ReflectionOnlyResult(3))]),
+        ]);
+
+        var ex = Assert.Throws<ArgumentException>(body);
+
+        Assert.Contains(typeof(ReflectionOnlyResult).FullName!, ex.Message, StringComparison.Ordinal);
+    }
+
     private static ChatResponseUpdate? Handle(AnthropicStreamState state, string type, string data) =>
         state.Handle(Encoding.UTF8.GetBytes(type), Encoding.UTF8.GetBytes(data));
 
@@ -140,3 +169,6 @@ public sealed class AnthropicStreamStateTests
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
 }
+
+/// <summary>A result type with no source-generated JSON metadata: under NativeAOT only reflection could write it.</summary>
+internal sealed record ReflectionOnlyResult(int Count);
