@@ -18,6 +18,12 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
     /// <summary>The <c>anthropic-version</c> header this client speaks.</summary>
     public const string ApiVersion = "2023-06-01";
 
+    /// <summary>
+    /// The finish reason for Anthropic's <c>pause_turn</c>: the API paused a long turn (server tools) and the reply is
+    /// not finished; send it back as the last assistant message to let the model continue. Not <see cref="ChatFinishReason.Stop"/>.
+    /// </summary>
+    public static readonly ChatFinishReason PauseTurn = new("pause_turn");
+
     /// <summary>The <c>anthropic-beta</c> header an OAuth login needs.</summary>
     public const string OAuthBeta = "oauth-2025-04-20";
 
@@ -83,6 +89,14 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         ArgumentNullException.ThrowIfNull(messages);
         var body = WriteRequest(messages, options, stream: true);
         using var response = await SendAsync(HttpMethod.Post, _messagesUri, body, cancellationToken).ConfigureAwait(false);
+        if (response.Content.Headers.ContentType?.MediaType is var mediaType
+            && !string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            // A captive portal's or proxy's HTML page: retrying will not turn it into a stream.
+            throw Invalid($"answered a streaming request with Content-Type '{mediaType ?? "none"}' instead of text/event-stream"
+                + " (a proxy or captive portal in the way?)", null);
+        }
+
         var stream = await OpenStreamAsync(response, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {

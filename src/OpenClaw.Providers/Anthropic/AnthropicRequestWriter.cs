@@ -67,7 +67,8 @@ internal static class AnthropicRequestWriter
             }
         }
 
-        if (options?.TopP is { } topP)
+        // With thinking the API accepts top_p only from 0.95 to 1; any other value is dropped rather than refused.
+        if (options?.TopP is { } topP && (budget == 0 || topP is >= 0.95f and <= 1f))
         {
             w.WriteNumber("top_p"u8, topP);
         }

@@ -10,7 +10,8 @@ internal static class AnthropicWire
     public static ChatFinishReason? FinishReason(string? stopReason) => stopReason switch
     {
         null => null,
-        "end_turn" or "stop_sequence" or "pause_turn" => ChatFinishReason.Stop,
+        "end_turn" or "stop_sequence" => ChatFinishReason.Stop,
+        "pause_turn" => AnthropicChatClient.PauseTurn,
         "max_tokens" or "model_context_window_exceeded" => ChatFinishReason.Length,
         "tool_use" => ChatFinishReason.ToolCalls,
         "refusal" => ChatFinishReason.ContentFilter,

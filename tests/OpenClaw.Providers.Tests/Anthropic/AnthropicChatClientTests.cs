@@ -601,6 +601,49 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         Assert.True(Assert.Single(handler.Bodies).Disposed, "the 401 must not hold its connection until the GC runs");
     }
 
+    [Fact]
+    public async Task A_200_that_is_not_an_event_stream_is_an_InvalidResponse_naming_the_content_type_not_retried()
+    {
+        _server.AnswerStreamsWithHtml = true;
+        _server.Enqueue(FakeReply.Text("never sent"));
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(Client(), [new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(ProviderFailure.InvalidResponse, ex.Failure);
+        Assert.False(ex.IsTransient);
+        Assert.Contains("text/html", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Pause_turn_is_its_own_finish_reason_not_Stop(bool streaming)
+    {
+        _server.Enqueue(FakeReply.Text("searching…") with { StopReason = "pause_turn" });
+
+        var finish = streaming
+            ? (await StreamAsync(Client(), [new ChatMessage(ChatRole.User, "hi")]))[^1].FinishReason
+            : (await Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct)).FinishReason;
+
+        Assert.Equal(AnthropicChatClient.PauseTurn, finish);
+        Assert.NotEqual(ChatFinishReason.Stop, finish);
+    }
+
+    [Theory]
+    [InlineData(0.5f, false)]
+    [InlineData(0.97f, true)]
+    public async Task Top_p_goes_with_thinking_only_from_0_95_to_1(float topP, bool sent)
+    {
+        _server.Enqueue(FakeReply.Text("ok"));
+
+        await Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")],
+            new ChatOptions { TopP = topP, Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Low } }, Ct);
+
+        using var body = JsonDocument.Parse(_server.Requests[0].Body);
+        Assert.True(body.RootElement.TryGetProperty("thinking", out _));
+        Assert.Equal(sent, body.RootElement.TryGetProperty("top_p", out _));
+    }
+
     private ProviderEndpoint Endpoint(IProviderCredential credential) => new()
     {
         Name = "anthropic",

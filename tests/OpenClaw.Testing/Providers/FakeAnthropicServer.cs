@@ -40,6 +40,9 @@ public sealed class FakeAnthropicServer : FakeModelServer
     /// <c>Authorization</c>) header: any shape a careless server might echo the key in.</summary>
     public Func<string, string>? EchoingErrorBody { get; set; }
 
+    /// <summary>When set, a streaming request is answered 200 with an HTML page (a captive portal) instead of events.</summary>
+    public bool AnswerStreamsWithHtml { get; set; }
+
     /// <summary>The model ids <c>GET /v1/models</c> lists.</summary>
     public IReadOnlyList<string> Models { get; set; } = ["claude-sonnet-4-5", "claude-opus-4-1", "claude-haiku-4-5"];
 
@@ -179,7 +182,12 @@ public sealed class FakeAnthropicServer : FakeModelServer
         }
 
         var id = "msg_fake_" + Interlocked.Increment(ref _messageCount).ToString(CultureInfo.InvariantCulture);
-        if (stream)
+        if (stream && AnswerStreamsWithHtml)
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html><body>Please log in to the hotel Wi-Fi</body></html>", context.RequestAborted).ConfigureAwait(false);
+        }
+        else if (stream)
         {
             await WriteEventStreamAsync(context, reply, Events(reply, id, model, stopSequence)).ConfigureAwait(false);
         }
