@@ -198,6 +198,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
     {
         var credential = _endpoint.Credential;
         var secret = await credential.GetAsync(cancellationToken).ConfigureAwait(false);
+        secret = secret is null ? null : SecretScrubber.Sendable(_endpoint.Name, secret);
         var response = await SendOnceAsync(method, uri, body, secret, cancellationToken).ConfigureAwait(false);
         Secret? refreshed = null;
         if (response.StatusCode == HttpStatusCode.Unauthorized && credential.IsOAuth && secret is not null)
@@ -205,6 +206,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
             try
             {
                 refreshed = await credential.RefreshAfterUnauthorizedAsync(secret, cancellationToken).ConfigureAwait(false);
+                refreshed = refreshed is null ? null : SecretScrubber.Sendable(_endpoint.Name, refreshed);
             }
             catch
             {

@@ -9,7 +9,7 @@ namespace OpenClaw.Providers.OpenAI;
 /// has none (keyless OpenAI-compatible servers), and after a 401 on an OAuth login refreshes once and resends.
 /// </summary>
 /// <remarks>Runs last before the transport, so it overrides the header the SDK's own (placeholder) key policy set.</remarks>
-internal sealed class CredentialPolicy(IProviderCredential credential) : PipelinePolicy
+internal sealed class CredentialPolicy(string providerName, IProviderCredential credential) : PipelinePolicy
 {
     private const string AuthorizationHeader = "Authorization";
 
@@ -32,6 +32,7 @@ internal sealed class CredentialPolicy(IProviderCredential credential) : Pipelin
     public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
         var secret = await credential.GetAsync(message.CancellationToken).ConfigureAwait(false);
+        secret = secret is null ? null : SecretScrubber.Sendable(providerName, secret);
         SetAuthorization(message, secret);
         await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
 
@@ -40,6 +41,7 @@ internal sealed class CredentialPolicy(IProviderCredential credential) : Pipelin
             var refreshed = await credential.RefreshAfterUnauthorizedAsync(secret, message.CancellationToken).ConfigureAwait(false);
             if (refreshed is not null)
             {
+                refreshed = SecretScrubber.Sendable(providerName, refreshed);
                 rejected.Dispose();
                 SetAuthorization(message, refreshed);
                 await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);

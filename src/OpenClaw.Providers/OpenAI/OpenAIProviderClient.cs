@@ -37,7 +37,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
         _endpoint = endpoint;
         _compatible = compatible;
         _defaultModelId = defaultModelId;
-        _credential = new CredentialPolicy(endpoint.Credential);
+        _credential = new CredentialPolicy(endpoint.Name, endpoint.Credential);
         var options = new OpenAIClientOptions
         {
             Endpoint = endpoint.BaseUrl,

@@ -644,6 +644,30 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         Assert.Equal(sent, body.RootElement.TryGetProperty("top_p", out _));
     }
 
+    [Fact]
+    public async Task A_key_with_surrounding_whitespace_from_a_dotenv_file_is_sent_trimmed()
+    {
+        _server.Enqueue(FakeReply.Text("ok"));
+
+        var response = await Client(new StaticKeyCredential("  " + Key + " \r\n")).GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, Ct);
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(Key, _server.Requests[0].Headers["x-api-key"]);
+    }
+
+    [Fact]
+    public async Task A_key_with_an_embedded_line_break_is_MissingCredential_saying_how_to_store_it_and_nothing_is_sent()
+    {
+        var ex = await Assert.ThrowsAsync<ProviderException>(
+            () => StreamAsync(Client(new StaticKeyCredential("sk-ant-first-half\nsecond-half")), [new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(ProviderFailure.MissingCredential, ex.Failure);
+        Assert.Contains("line break or control character", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("openclaw credentials set", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("first-half", ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
     private ProviderEndpoint Endpoint(IProviderCredential credential) => new()
     {
         Name = "anthropic",

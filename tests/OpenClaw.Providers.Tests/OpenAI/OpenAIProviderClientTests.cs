@@ -427,6 +427,32 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_with_surrounding_whitespace_from_a_dotenv_file_is_sent_trimmed()
+    {
+        _server.ExpectedApiKey = Key;
+        _server.Enqueue(FakeReply.Text("ok"));
+        using var client = Client(key: " " + Key + "\n");
+
+        var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], new() { ModelId = Model }, Ct);
+
+        Assert.Equal("ok", response.Text);
+    }
+
+    [Fact]
+    public async Task A_key_with_an_embedded_line_break_is_MissingCredential_saying_how_to_store_it_and_nothing_is_sent()
+    {
+        using var client = Client(key: "sk-first-half\r\nsecond-half");
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => StreamAsync(client, [new(ChatRole.User, "Hi")]));
+
+        Assert.Equal(ProviderFailure.MissingCredential, e.Failure);
+        Assert.Contains("line break or control character", e.Message, StringComparison.Ordinal);
+        Assert.Contains("openclaw credentials set", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("first-half", e.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
     public async Task A_missing_key_on_a_server_that_wants_one_is_Unauthorized()
     {
         _server.ExpectedApiKey = "sk-the-right-key-999999";
