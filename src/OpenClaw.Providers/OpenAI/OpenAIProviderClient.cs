@@ -61,6 +61,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
     {
         var client = ClientFor(options);
         options = ForEndpoint(options);
+        messages = ToolResultsAsText(messages);
         ChatResponse response;
         var sent = CredentialPolicy.Record();
         try
@@ -83,6 +84,7 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
     {
         var client = ClientFor(options);
         options = ForEndpoint(options);
+        messages = ToolResultsAsText(messages);
         var finished = false;
         var started = false;
         var sent = CredentialPolicy.Record();
@@ -220,6 +222,54 @@ public sealed class OpenAIProviderClient : IChatClient, IModelCatalog
             return raw;
         };
         return adjusted;
+    }
+
+    /// <summary>
+    /// The messages with every tool result that is not a string written as JSON text without reflection (the rules of
+    /// <see cref="Anthropic.AnthropicRequestWriter.ResultText"/>). The SDK adapter would serialise it with reflection,
+    /// which NativeAOT lacks, and then silently send an empty result; a type that cannot be written throws
+    /// <see cref="ArgumentException"/> naming it. The caller's messages are not changed.
+    /// </summary>
+    internal static IEnumerable<ChatMessage> ToolResultsAsText(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        List<ChatMessage>? copy = null;
+        var index = 0;
+        foreach (var message in messages)
+        {
+            var contents = message.Contents;
+            var converted = false;
+            for (var i = 0; i < contents.Count && !converted; i++)
+            {
+                converted = contents[i] is FunctionResultContent { Result: not null and not string };
+            }
+
+            if (converted && copy is null)
+            {
+                copy = [.. messages.Take(index)];
+            }
+
+            if (converted)
+            {
+                var clone = message.Clone();
+                clone.Contents = [.. contents.Select(static c => c is FunctionResultContent { Result: not null and not string } r
+                    ? new FunctionResultContent(r.CallId, Anthropic.AnthropicRequestWriter.ResultText(r.Result))
+                    {
+                        Exception = r.Exception,
+                        AdditionalProperties = r.AdditionalProperties,
+                    }
+                    : c)];
+                copy!.Add(clone);
+            }
+            else
+            {
+                copy?.Add(message);
+            }
+
+            index++;
+        }
+
+        return copy ?? messages;
     }
 
     private ProviderException? Map(Exception exception, bool streaming, SentKeys sent, CancellationToken cancellationToken) =>

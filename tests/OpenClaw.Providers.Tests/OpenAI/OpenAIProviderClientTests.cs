@@ -453,6 +453,26 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tool_results_that_are_not_strings_are_sent_as_JSON_without_reflection_and_unwritable_ones_are_refused()
+    {
+        _server.Enqueue(FakeReply.Text("ok"));
+        using var client = Client();
+        var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "f")]);
+        IDictionary<string, object?> result = new Dictionary<string, object?> { ["temp"] = 21, ["unit"] = "C" };
+
+        await client.GetResponseAsync([new(ChatRole.User, "Hi"), call, new(ChatRole.Tool, [new FunctionResultContent("c1", result)])],
+            new() { ModelId = Model }, Ct);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync(
+            [new(ChatRole.User, "Hi"), call, new(ChatRole.Tool, [new FunctionResultContent("c1", new ReflectionOnlyToolResult(1))])],
+            new() { ModelId = Model }, Ct));
+
+        using var body = JsonDocument.Parse(_server.Requests[0].Body);
+        Assert.Equal("""{"temp":21,"unit":"C"}""", body.RootElement.GetProperty("messages")[2].GetProperty("content").GetString());
+        Assert.Contains(nameof(ReflectionOnlyToolResult), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestCount);
+    }
+
+    [Fact]
     public async Task A_missing_key_on_a_server_that_wants_one_is_Unauthorized()
     {
         _server.ExpectedApiKey = "sk-the-right-key-999999";
@@ -730,3 +750,6 @@ public sealed class OpenAIProviderClientTests : IAsyncLifetime
         return doc.RootElement.Clone();
     }
 }
+
+/// <summary>A tool result type with no source-generated JSON metadata: under NativeAOT only reflection could write it.</summary>
+internal sealed record ReflectionOnlyToolResult(int Count);
