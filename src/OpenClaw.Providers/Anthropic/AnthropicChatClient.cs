@@ -65,7 +65,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
     {
         ArgumentNullException.ThrowIfNull(messages);
         var body = WriteRequest(messages, options, stream: false);
-        using var response = await SendAsync(HttpMethod.Post, _messagesUri, body, cancellationToken).ConfigureAwait(false);
+        using var response = (await SendAsync(HttpMethod.Post, _messagesUri, body, cancellationToken).ConfigureAwait(false)).Response;
         var (buffer, length) = await ReadBodyAsync(response, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -88,7 +88,8 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
     {
         ArgumentNullException.ThrowIfNull(messages);
         var body = WriteRequest(messages, options, stream: true);
-        using var response = await SendAsync(HttpMethod.Post, _messagesUri, body, cancellationToken).ConfigureAwait(false);
+        var (sent, secret) = await SendAsync(HttpMethod.Post, _messagesUri, body, cancellationToken).ConfigureAwait(false);
+        using var response = sent;
         if (response.Content.Headers.ContentType?.MediaType is var mediaType
             && !string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
@@ -101,7 +102,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new AnthropicSseReader(stream, MaxBodyBytes);
-            var state = new AnthropicStreamState(_endpoint.Name, MaxBodyBytes);
+            var state = new AnthropicStreamState(_endpoint.Name, MaxBodyBytes, secret);
             while (await NextEventAsync(reader, cancellationToken).ConfigureAwait(false))
             {
                 if (state.Handle(reader.EventType, reader.DataMemory) is { } update)
@@ -128,7 +129,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         for (var page = 0; page < 100; page++)
         {
             var url = after is null ? _modelsUrl + "?limit=1000" : _modelsUrl + "?limit=1000&after_id=" + Uri.EscapeDataString(after);
-            using var response = await SendAsync(HttpMethod.Get, new Uri(url), null, cancellationToken).ConfigureAwait(false);
+            using var response = (await SendAsync(HttpMethod.Get, new Uri(url), null, cancellationToken).ConfigureAwait(false)).Response;
             var (buffer, length) = await ReadBodyAsync(response, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
             bool hasMore;
             try
@@ -193,8 +194,9 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
         return buffer.WrittenMemory;
     }
 
-    // Sends one request with the credential, refreshing an OAuth login once after a 401; a non-2xx is thrown.
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken)
+    // Sends one request with the credential, refreshing an OAuth login once after a 401; a non-2xx is thrown. Returns
+    // the response and the key it was sent with (for scrubbing what the stream may echo).
+    private async Task<(HttpResponseMessage Response, Secret? Sent)> SendAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken)
     {
         var credential = _endpoint.Credential;
         var secret = await credential.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -229,7 +231,7 @@ public sealed class AnthropicChatClient : IChatClient, IModelCatalog
             }
         }
 
-        return response;
+        return (response, refreshed ?? secret);
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(

@@ -10,7 +10,10 @@ namespace OpenClaw.Providers.Anthropic;
 /// </summary>
 /// <remarks>Text and thinking are passed on, not kept; tool arguments are kept until their block ends, at most
 /// <paramref name="maxAccumulatedBytes"/> for the whole message (each event is capped by the reader, their sum here).</remarks>
-internal sealed class AnthropicStreamState(string provider, int maxAccumulatedBytes = 16 * 1024 * 1024)
+/// <param name="provider">The provider's name, for messages.</param>
+/// <param name="maxAccumulatedBytes">The cap on one message's tool arguments.</param>
+/// <param name="sent">The key the request was sent with, scrubbed from a mid-stream error's text.</param>
+internal sealed class AnthropicStreamState(string provider, int maxAccumulatedBytes = 16 * 1024 * 1024, OpenClaw.Core.Credentials.Secret? sent = null)
 {
     private readonly List<Block?> _blocks = [];
     private long _accumulatedBytes;
@@ -309,8 +312,9 @@ internal sealed class AnthropicStreamState(string provider, int maxAccumulatedBy
     private ProviderException ErrorEvent(ReadOnlySpan<byte> data)
     {
         var (type, message) = AnthropicWire.ReadError(data);
+        type = SecretScrubber.Scrub(type, sent);
         return new ProviderException(provider, AnthropicWire.FailureForErrorType(type),
-            $"Provider '{provider}' reported an error mid-stream ({type ?? "unknown"}): {AnthropicWire.Truncate(message)}");
+            $"Provider '{provider}' reported an error mid-stream ({type ?? "unknown"}): {AnthropicWire.Truncate(SecretScrubber.Scrub(message, sent))}");
     }
 
     private Block? BlockAt(int index) => index >= 0 && index < _blocks.Count ? _blocks[index] : null;

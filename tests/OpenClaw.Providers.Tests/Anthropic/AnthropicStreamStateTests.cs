@@ -159,6 +159,20 @@ public sealed class AnthropicStreamStateTests
         Assert.Contains(typeof(ReflectionOnlyResult).FullName!, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_mid_stream_error_that_echoes_the_key_has_it_scrubbed()
+    {
+        const string key = "sk-ant-api03-abcdefghijklmnop";
+        var state = new AnthropicStreamState("anthropic", sent: new OpenClaw.Core.Credentials.Secret(key));
+        Handle(state, "message_start", Start);
+
+        var ex = Assert.Throws<ProviderException>(() => Handle(state, "error",
+            """{"type":"error","error":{"type":"api_error","message":"upstream refused x-api-key """ + key + "\"}}"));
+
+        Assert.Contains("x-api-key ***", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abcdefgh", ex.ToString(), StringComparison.Ordinal);
+    }
+
     private static ChatResponseUpdate? Handle(AnthropicStreamState state, string type, string data) =>
         state.Handle(Encoding.UTF8.GetBytes(type), Encoding.UTF8.GetBytes(data));
 
