@@ -22,6 +22,13 @@ internal static class Checks
     /// <summary>Every check, by name, in the order they run.</summary>
     public static IEnumerable<(string Name, Func<CancellationToken, Task> Run)> All()
     {
+        // The conditions the official Anthropic SDK fails under: without them the other checks would prove little.
+        yield return ("reflection-json-off", _ =>
+        {
+            Expect(!JsonSerializer.IsReflectionEnabledByDefault, "reflection-based JSON is enabled");
+            return Task.CompletedTask;
+        });
+
         foreach (var provider in CheckFixture.ProviderNames)
         {
             foreach (var streaming in new[] { true, false })

@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
 using OpenClaw.Providers.AotCheck;
 
 // Usage: openclaw-aot-check
 // Runs every provider check against in-process loopback fakes and prints "aot-check: <name> ok" or
 // "aot-check: <name> FAILED: <why>" per check; exits 0 only when all pass. Meant to run as a NativeAOT binary (.ci/run).
+Console.WriteLine(RuntimeFeature.IsDynamicCodeSupported
+    ? "aot-check: running on the JIT (publish with -p:PublishAot=true for the real check)"
+    : "aot-check: running as a NativeAOT binary");
 var failed = 0;
 foreach (var (name, run) in Checks.All())
 {
