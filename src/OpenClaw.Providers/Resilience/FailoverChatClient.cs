@@ -159,7 +159,7 @@ public sealed class FailoverChatClient : IChatClient
             while (await updates.MoveNextAsync().ConfigureAwait(false))
             {
                 held.Add(updates.Current);
-                if (updates.Current.Contents.Count > 0)
+                if (StreamedContent.IsVisible(updates.Current))
                 {
                     return (updates, null);
                 }

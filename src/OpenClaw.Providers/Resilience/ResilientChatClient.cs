@@ -284,7 +284,7 @@ public sealed class ResilientChatClient : DelegatingChatClient
                     }
 
                     Held.Add(_updates.Current);
-                    if (_updates.Current.Contents.Count > 0)
+                    if (StreamedContent.IsVisible(_updates.Current))
                     {
                         break;
                     }

@@ -151,6 +151,22 @@ public sealed class FailoverChatClientTests
     }
 
     [Fact]
+    public async Task A_stream_fails_over_when_the_primary_fails_right_after_an_empty_role_chunk()
+    {
+        // The OpenAI adapter's first update (delta {"role":"assistant","content":""}) holds an empty TextContent.
+        var cut = new ProviderException("openai", ProviderFailure.Interrupted, "cut");
+        var primary = new ScriptedChatClient(new ScriptedStep([new ChatResponseUpdate(ChatRole.Assistant, "") { ResponseId = "primary" }], cut));
+        var fallback = new ScriptedChatClient(ScriptedStep.Answer("Hi"));
+        using var client = new FailoverChatClient([Target("openai", "gpt", primary), Target("anthropic", "claude", fallback)], _log);
+
+        var updates = await ReadAllAsync(client);
+
+        Assert.Equal("Hi", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(1, fallback.Calls);
+        Assert.DoesNotContain(updates, u => u.ResponseId == "primary");
+    }
+
+    [Fact]
     public async Task A_stream_never_fails_over_after_content_streamed()
     {
         var cut = new ProviderException("anthropic", ProviderFailure.Interrupted, "cut");

@@ -195,6 +195,39 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_stream_cut_right_after_an_empty_role_chunk_is_retried_because_the_user_saw_nothing()
+    {
+        // Microsoft.Extensions.AI.OpenAI turns OpenAI's first chunk, delta {"role":"assistant","content":""}, into an
+        // update holding an empty TextContent; usage arrives alone too. Neither is something the user saw.
+        var cut = new ProviderException(Provider, ProviderFailure.Interrupted, "cut");
+        var roleChunk = new ChatResponseUpdate(ChatRole.Assistant, "") { ResponseId = "first-attempt" };
+        var usageOnly = new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 3 })] };
+        var inner = new ScriptedChatClient(new ScriptedStep([roleChunk, usageOnly], cut), ScriptedStep.Answer("Hi"));
+        using var client = Create(inner);
+
+        var updates = await ReadAllAsync(client);
+
+        Assert.Equal(2, inner.Calls);
+        Assert.Equal("Hi", string.Concat(updates.Select(u => u.Text)));
+        Assert.DoesNotContain(updates, u => u.ResponseId == "first-attempt");
+    }
+
+    [Fact]
+    public async Task A_stream_cut_after_reasoning_or_a_tool_call_is_not_retried()
+    {
+        var cut = new ProviderException(Provider, ProviderFailure.Interrupted, "cut");
+        var reasoning = new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new TextReasoningContent("") { ProtectedData = "sig" }] };
+        var toolCall = new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new FunctionCallContent("c1", "search")] };
+        var inner = new ScriptedChatClient(new ScriptedStep([reasoning], cut), new ScriptedStep([toolCall], cut));
+        using var client = Create(inner);
+
+        await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+        await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+
+        Assert.Equal(2, inner.Calls);
+    }
+
+    [Fact]
     public async Task Updates_without_content_before_the_first_token_are_forwarded_in_order()
     {
         var roleOnly = new ChatResponseUpdate { Role = ChatRole.Assistant, ResponseId = "r1" };
