@@ -8,8 +8,8 @@ namespace OpenClaw.Providers.Resilience;
 /// opens and the provider is not called for a while, so a dead provider is not hammered and failover is immediate.
 /// </summary>
 /// <remarks>
-/// Opens when at least half of the calls of the last 30 s failed transiently (rate limit, overload, 5xx, timeout,
-/// stall, broken connection) and there were at least 4 of them; stays open 30 s; then lets one probe through
+/// Opens when at least half of the calls of the last 30 s failed transiently (overload, 5xx, timeout, stall, broken
+/// connection; not a rate limit) and there were at least 4 of them; stays open 30 s; then lets one probe through
 /// (half-open): its success closes the circuit, its failure opens it for another 30 s. A request the provider
 /// rejected (400-type), a refused key and a caller's cancellation are not provider failures.
 /// </remarks>
@@ -77,8 +77,12 @@ public sealed class ProviderCircuit
     /// <summary>The Polly pipeline holding the breaker; every call to the provider runs through it.</summary>
     internal ResiliencePipeline Pipeline { get; }
 
-    /// <summary>Whether an outcome counts against the provider (only transient provider failures do).</summary>
-    internal static bool IsProviderFailure(Exception? exception) => exception is ProviderException { IsTransient: true };
+    /// <summary>
+    /// Whether an outcome counts against the provider: transient provider failures do, except a rate limit (429), which
+    /// is one key's or agent's quota, not a dead provider, and which <c>Retry-After</c> already paces.
+    /// </summary>
+    internal static bool IsProviderFailure(Exception? exception) =>
+        exception is ProviderException { IsTransient: true, Failure: not ProviderFailure.RateLimited };
 
     /// <summary>The error a caller gets instead of a call while the circuit is open.</summary>
     internal ProviderException OpenError(BrokenCircuitException? cause = null)

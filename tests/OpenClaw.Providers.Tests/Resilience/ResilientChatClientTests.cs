@@ -348,6 +348,26 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task Rate_limits_do_not_open_the_circuit_so_other_models_and_agents_keep_the_provider()
+    {
+        var clock = new FakeTimeProvider();
+        var circuit = new ProviderCircuit(Provider, clock);
+        var inner = new ScriptedChatClient(ScriptedStep.Status(Provider, 429), ScriptedStep.Status(Provider, 429), ScriptedStep.Status(Provider, 429),
+            ScriptedStep.Status(Provider, 429), ScriptedStep.Status(Provider, 429), ScriptedStep.Answer("still here"));
+        using var client = new ResilientChatClient(inner, Provider, maxRetries: 0, circuit, clock, _log);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+            Assert.Equal(ProviderFailure.RateLimited, error.Failure);
+        }
+
+        Assert.False(circuit.IsOpen);
+        Assert.Equal("still here", (await client.GetResponseAsync(s_prompt, cancellationToken: Ct)).Text);
+        Assert.Equal(6, inner.Calls);
+    }
+
+    [Fact]
     public async Task Streams_that_break_after_their_first_token_count_against_the_circuit()
     {
         var clock = new FakeTimeProvider();
