@@ -292,9 +292,10 @@ public sealed class ResilientChatClient : DelegatingChatClient
             }
             catch (Exception ex)
             {
+                // Not FailStart here: the caller (and its next attempt) must see the failure only after the circuit
+                // breaker counted it, which RunUnderCircuitAsync does once this outcome went through the breaker.
                 var error = call.Owner.Map(ex, ct) ?? ex;
                 await DisposeUpdatesAsync().ConfigureAwait(false);
-                FailStart(error);
                 return Outcome.FromException<bool>(error);
             }
 

@@ -280,6 +280,29 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_failed_stream_is_counted_by_the_circuit_before_the_caller_sees_it()
+    {
+        // The caller's very next look at the circuit must see the failure it was just given (no window where a
+        // provider that just opened its circuit still reads closed and gets called again).
+        for (var round = 0; round < 200; round++)
+        {
+            var clock = new FakeTimeProvider();
+            var circuit = new ProviderCircuit(Provider, clock);
+            var cut = new ProviderException(Provider, ProviderFailure.ServerError, "down", 500);
+            var inner = new ScriptedChatClient(new ScriptedStep([], cut));
+            using var client = new ResilientChatClient(inner, Provider, maxRetries: 0, circuit, clock, _log);
+
+            for (var i = 0; i < 4; i++)
+            {
+                await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+            }
+
+            Assert.True(circuit.IsOpen, $"round {round}: the circuit reads closed right after its fourth failure");
+            Assert.Equal(TimeSpan.FromSeconds(30), circuit.RemainingBreak);
+        }
+    }
+
+    [Fact]
     public async Task The_circuit_lets_a_probe_through_after_the_break_and_closes_when_it_succeeds()
     {
         var clock = new FakeTimeProvider();
