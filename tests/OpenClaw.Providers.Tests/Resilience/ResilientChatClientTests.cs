@@ -227,6 +227,40 @@ public sealed class ResilientChatClientTests
         Assert.Equal(2, inner.Calls);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_stream_that_only_sends_keep_alives_times_out_at_the_first_content_deadline_and_is_retried()
+    {
+        var inner = new KeepAliveOnlyChatClient();
+        var deadline = TimeSpan.FromSeconds(60);
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, _time), _time, _log, s_fast, deadline);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+
+        Assert.Equal((ProviderFailure.Timeout, Provider), (error.Failure, error.Provider));
+        Assert.True(error.IsTransient);
+        Assert.Contains("sent no content within 60 s (timeouts.firstByteSeconds)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, inner.Calls);
+        Assert.Equal(3, _time.Delays.Count(d => d == deadline));
+    }
+
+    [Fact]
+    public async Task Content_that_arrives_before_the_first_content_deadline_is_not_cut_when_the_deadline_passes()
+    {
+        var clock = new FakeTimeProvider();
+        var inner = new ScriptedChatClient(ScriptedStep.Answer("Hel", "lo"));
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, clock), clock, _log, s_fast, TimeSpan.FromSeconds(1));
+        var text = "";
+
+        await foreach (var update in client.GetStreamingResponseAsync(s_prompt, cancellationToken: Ct))
+        {
+            text += update.Text;
+            clock.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal("Hello", text);
+        Assert.Equal(1, inner.Calls);
+    }
+
     [Fact]
     public async Task Updates_without_content_before_the_first_token_are_forwarded_in_order()
     {
