@@ -90,22 +90,15 @@ public sealed class ResilientChatClient : DelegatingChatClient
         _retry = builder.Build();
     }
 
-    /// <inheritdoc />
-    public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var call = new Call(this, Materialize(messages), options);
-        try
-        {
-            return await _retry.ExecuteAsync(static (call, ct) => call.Owner.CallOnceAsync(call, ct), call, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (ProviderException ex) when (ex.Provider == _providerName)
-        {
-            ReportGivingUp(ex, call.Attempts);
-            throw;
-        }
-    }
+    /// <summary>Gets the whole answer, requested as a stream and assembled (see the remarks on why).</summary>
+    /// <remarks>
+    /// A non-streamed request's response headers come only when the answer is complete, so the first-byte timeout would
+    /// bound the whole generation: a long answer would time out, be retried and be billed again. Streamed, it shares the
+    /// stream's timeouts (first content, stall), its retry-before-content rule and its circuit accounting.
+    /// </remarks>
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -170,32 +163,6 @@ public sealed class ResilientChatClient : DelegatingChatClient
         if (attempts > 1)
         {
             ResilienceLog.GaveUp(_logger, _providerName, attempts, ex.Failure, ex.Status);
-        }
-    }
-
-    private async ValueTask<ChatResponse> CallOnceAsync(Call call, CancellationToken cancellationToken)
-    {
-        call.Attempts++;
-        try
-        {
-            return await _circuit.Pipeline.ExecuteAsync(
-                static async (call, ct) =>
-                {
-                    try
-                    {
-                        return await call.Owner.InnerClient.GetResponseAsync(call.Messages, call.Options, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (call.Owner.Map(ex, ct) is { } mapped)
-                    {
-                        throw mapped;
-                    }
-                },
-                call,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            throw _circuit.OpenError(ex);
         }
     }
 

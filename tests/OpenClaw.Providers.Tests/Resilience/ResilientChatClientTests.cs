@@ -243,6 +243,39 @@ public sealed class ResilientChatClientTests
         Assert.Equal(3, _time.Delays.Count(d => d == deadline));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_non_streamed_request_is_streamed_so_it_shares_the_first_content_deadline_and_its_retries()
+    {
+        var inner = new KeepAliveOnlyChatClient();
+        var deadline = TimeSpan.FromSeconds(60);
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, _time), _time, _log, s_fast, deadline);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+
+        Assert.Equal(ProviderFailure.Timeout, error.Failure);
+        Assert.Contains("timeouts.firstByteSeconds", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, inner.Calls);
+    }
+
+    [Fact]
+    public async Task A_non_streamed_answer_is_assembled_from_the_stream_with_its_usage_and_model()
+    {
+        var inner = new ScriptedChatClient(new ScriptedStep([
+            new ChatResponseUpdate(ChatRole.Assistant, "") { ModelId = "claude-x-2025" },
+            new ChatResponseUpdate(ChatRole.Assistant, "Hel"),
+            new ChatResponseUpdate(ChatRole.Assistant, "lo") { FinishReason = ChatFinishReason.Stop },
+            new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 7, OutputTokenCount = 2 })] },
+        ]));
+        using var client = Create(inner);
+
+        var response = await client.GetResponseAsync(s_prompt, cancellationToken: Ct);
+
+        Assert.Equal("Hello", response.Text);
+        Assert.Equal("claude-x-2025", response.ModelId);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal((7L, 2L), (response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount));
+    }
+
     [Fact]
     public async Task Content_that_arrives_before_the_first_content_deadline_is_not_cut_when_the_deadline_passes()
     {
