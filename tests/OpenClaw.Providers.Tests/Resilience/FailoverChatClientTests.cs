@@ -53,6 +53,41 @@ public sealed class FailoverChatClientTests
     }
 
     [Fact]
+    public async Task The_configured_model_that_answered_is_named_even_when_the_provider_returns_its_own_id()
+    {
+        var primary = new ScriptedChatClient(ScriptedStep.Status("anthropic", 529));
+        var fallback = new ScriptedChatClient(new ScriptedStep([new ChatResponseUpdate(ChatRole.Assistant, "hi") { ModelId = "gpt-4o-2024-08-06" }]));
+        using var client = new FailoverChatClient([Target("anthropic", "claude", primary), Target("openai", "gpt-4o", fallback)], _log);
+
+        var response = await client.GetResponseAsync(s_prompt, cancellationToken: Ct);
+
+        Assert.Equal("gpt-4o-2024-08-06", response.ModelId);
+        Assert.Equal("openai/gpt-4o", response.AdditionalProperties?[ProviderMetadata.ModelReferenceKey]);
+    }
+
+    [Fact]
+    public async Task A_stream_names_the_configured_model_on_its_first_update_after_a_failover()
+    {
+        var cut = new ProviderException("anthropic", ProviderFailure.Interrupted, "cut");
+        var primary = new ScriptedChatClient(new ScriptedStep([], cut));
+        var fallback = new ScriptedChatClient(new ScriptedStep([
+            new ChatResponseUpdate(ChatRole.Assistant, "") { ModelId = "gpt-4o-2024-08-06" }, new ChatResponseUpdate(ChatRole.Assistant, "Hi")]));
+        using var client = new FailoverChatClient([Target("anthropic", "claude", primary), Target("openai", "gpt-4o", fallback)], _log);
+
+        var updates = await ReadAllAsync(client);
+
+        Assert.Equal("openai/gpt-4o", updates[0].AdditionalProperties?[ProviderMetadata.ModelReferenceKey]);
+        Assert.Equal("gpt-4o-2024-08-06", updates[0].ModelId);
+        Assert.Equal("openai/gpt-4o", updates.ToChatResponse().AdditionalProperties?[ProviderMetadata.ModelReferenceKey]);
+    }
+
+    [Fact]
+    public void The_model_reference_key_is_the_documented_name()
+    {
+        Assert.Equal("openclaw.model", ProviderMetadata.ModelReferenceKey);
+    }
+
+    [Fact]
     public async Task A_primary_whose_circuit_is_open_is_skipped_without_a_call()
     {
         var primary = new ScriptedChatClient(ScriptedStep.Status("anthropic", 503));
