@@ -10,7 +10,7 @@ namespace OpenClaw.Providers.Resilience;
 /// <param name="Model">The model id sent as <see cref="ChatOptions.ModelId"/>.</param>
 /// <param name="Client">The provider's client, normally a <see cref="ResilientChatClient"/>.</param>
 /// <param name="Circuit">The provider's circuit breaker (the one its <see cref="ResilientChatClient"/> uses).</param>
-public sealed record FailoverTarget(string Provider, string Model, IChatClient Client, ProviderCircuit Circuit)
+internal sealed record FailoverTarget(string Provider, string Model, IChatClient Client, ProviderCircuit Circuit)
 {
     /// <summary>The configured reference, <c>&lt;provider&gt;/&lt;model&gt;</c>.</summary>
     internal string Reference { get; } = Provider + "/" + Model;
@@ -29,7 +29,7 @@ public sealed record FailoverTarget(string Provider, string Model, IChatClient C
 /// only when nothing was called), with a message naming every provider tried. After a streamed answer's first content
 /// nothing fails over: the user has seen tokens. The targets' clients are not disposed by this client.
 /// </remarks>
-public sealed class FailoverChatClient : IChatClient
+internal sealed class FailoverChatClient : IChatClient
 {
     private readonly IReadOnlyList<FailoverTarget> _chain;
     private readonly ILogger _logger;

@@ -13,7 +13,7 @@ namespace OpenClaw.Providers.Resilience;
 /// (half-open): its success closes the circuit, its failure opens it for another 30 s. A request the provider
 /// rejected (400-type), a refused key and a caller's cancellation are not provider failures.
 /// </remarks>
-public sealed class ProviderCircuit
+internal sealed class ProviderCircuit
 {
     /// <summary>The end of the break is not known yet (the breaker just opened and has not raised OnOpened).</summary>
     private const long Unknown = long.MaxValue;

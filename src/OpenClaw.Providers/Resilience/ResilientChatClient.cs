@@ -17,7 +17,7 @@ namespace OpenClaw.Providers.Resilience;
 /// <see cref="TimeoutException"/>, <see cref="JsonException"/>) become <see cref="ProviderException"/>s naming the
 /// provider; their own messages are neither shown nor logged. A caller's cancellation is never retried.
 /// </remarks>
-public sealed class ResilientChatClient : DelegatingChatClient
+internal sealed class ResilientChatClient : DelegatingChatClient
 {
     private readonly string _providerName;
     private readonly ProviderCircuit _circuit;

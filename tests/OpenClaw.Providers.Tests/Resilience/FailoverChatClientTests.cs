@@ -82,12 +82,6 @@ public sealed class FailoverChatClientTests
     }
 
     [Fact]
-    public void The_model_reference_key_is_the_documented_name()
-    {
-        Assert.Equal("openclaw.model", ProviderMetadata.ModelReferenceKey);
-    }
-
-    [Fact]
     public async Task A_primary_whose_circuit_is_open_is_skipped_without_a_call()
     {
         var primary = new ScriptedChatClient(ScriptedStep.Status("anthropic", 503));
