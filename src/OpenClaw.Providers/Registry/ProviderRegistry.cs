@@ -292,7 +292,7 @@ public sealed class ProviderRegistry : IDisposable
             _ => new OpenAIProviderClient(endpoint, compatible: true),
         };
         var circuit = new ProviderCircuit(options.Name, _time);
-        var client = new ResilientChatClient(raw, options.Name, options.MaxRetries, circuit, _time, logger);
+        var client = new ResilientChatClient(raw, options.Name, options.MaxRetries, circuit, _time, logger, ProviderTimeouts.From(options.Timeouts).FirstByte);
         return new ProviderSlot(options, credential, http, raw, client, circuit);
     }
 
