@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -175,16 +176,23 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
 
         LastAccessToken = accessToken;
         SetNoStore(context);
-        await context.Response.WriteAsJsonAsync(
-            new Dictionary<string, object?>
-            {
-                ["access_token"] = accessToken,
-                ["token_type"] = "Bearer",
-                ["expires_in"] = ExpiresInSeconds,
-                ["refresh_token"] = newRefreshToken,
-                ["scope"] = "chat",
-            }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value),
-            context.RequestAborted).ConfigureAwait(false);
+        var token = new JsonObject
+        {
+            ["access_token"] = accessToken,
+            ["token_type"] = "Bearer",
+        };
+        if (ExpiresInSeconds is { } expiresIn)
+        {
+            token["expires_in"] = expiresIn;
+        }
+
+        if (newRefreshToken is not null)
+        {
+            token["refresh_token"] = newRefreshToken;
+        }
+
+        token["scope"] = "chat";
+        await WriteJsonAsync(context, token).ConfigureAwait(false);
     }
 
     private static async Task FailAsync(HttpContext context, FakeOAuthFailure failure, string refreshToken)
@@ -206,8 +214,7 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
                 await context.Response.WriteAsync("{\"access_token\": \"abc", context.RequestAborted).ConfigureAwait(false);
                 break;
             case FakeOAuthFailure.MissingAccessToken:
-                await context.Response.WriteAsJsonAsync(
-                    new Dictionary<string, string> { ["token_type"] = "Bearer" }, context.RequestAborted).ConfigureAwait(false);
+                await WriteJsonAsync(context, new JsonObject { ["token_type"] = "Bearer" }).ConfigureAwait(false);
                 break;
             case FakeOAuthFailure.DropConnection:
                 context.Abort();
@@ -236,13 +243,21 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
     {
         context.Response.StatusCode = status;
         SetNoStore(context);
-        var body = new Dictionary<string, string> { ["error"] = error };
+        var body = new JsonObject { ["error"] = error };
         if (description is not null)
         {
             body["error_description"] = description;
         }
 
-        await context.Response.WriteAsJsonAsync(body, context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, body).ConfigureAwait(false);
+    }
+
+    // Written by hand rather than with WriteAsJsonAsync (reflection-based JSON), so the fake also runs in the NativeAOT
+    // provider check (tests/OpenClaw.Providers.AotCheck), which compiles this assembly with the AOT analyzers on.
+    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void SetNoStore(HttpContext context)

@@ -12,6 +12,16 @@ namespace OpenClaw.Gateway.Methods;
 /// </remarks>
 internal sealed class ProvidersMethods(ProviderRegistry providers, IEventStore store) : IRpcMethodGroup
 {
+    // ISO 8601 only (a date, or a date and time with an optional offset): "11/01/2026" or "Nov 1" would mean different
+    // days to different people.
+    private static readonly string[] s_isoFormats =
+    [
+        "yyyy-MM-dd",
+        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mmzzz", "yyyy-MM-dd'T'HH:mm'Z'",
+        "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss'Z'",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+    ];
+
     public void Register(RpcMethodTable table)
     {
         table.Add("models.list", MethodRoles.For("models.list"), GatewayJsonContext.Default.ModelsListParams,
@@ -43,7 +53,7 @@ internal sealed class ProvidersMethods(ProviderRegistry providers, IEventStore s
         DateTimeOffset? since = null;
         if (p.Since is { } text)
         {
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            if (!DateTimeOffset.TryParseExact(text, s_isoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             {
                 throw RpcException.InvalidParams(
                     "Invalid params: since must be an ISO 8601 date or time, e.g. \"2026-11-01\" or \"2026-11-01T08:00:00Z\" (UTC unless an offset is given).", "since");

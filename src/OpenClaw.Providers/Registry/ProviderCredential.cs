@@ -7,7 +7,8 @@ namespace OpenClaw.Providers.Registry;
 
 /// <summary>
 /// A configured provider's key or OAuth login, looked up on every request from the environment or the credential
-/// store, so that `openclaw credentials set` applies to a running gateway at once.
+/// store (nothing caches it beside the store), so a refreshed OAuth token or a live config edit naming another
+/// credential applies to the next request.
 /// </summary>
 /// <remarks>
 /// An <c>openai-compatible</c> provider whose file names no key and has no credential stored under its name needs

@@ -29,7 +29,7 @@ public sealed class ProviderRegistry : IDisposable
     private readonly ILogger _failoverLogger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ProviderSlot> _slots = new(StringComparer.Ordinal);
-    private readonly List<ProviderSlot> _retired = [];
+    private readonly List<(ProviderSlot Slot, DateTimeOffset RetiredAt)> _retired = [];
     private bool _disposed;
 
     /// <summary>Creates a registry over the config in force (read on every use).</summary>
@@ -164,7 +164,7 @@ public sealed class ProviderRegistry : IDisposable
             }
 
             _disposed = true;
-            foreach (var slot in _slots.Values.Concat(_retired))
+            foreach (var slot in _slots.Values.Concat(_retired.Select(r => r.Slot)))
             {
                 slot.Dispose();
             }
@@ -201,6 +201,36 @@ public sealed class ProviderRegistry : IDisposable
         return list;
     }
 
+    /// <summary>How long a provider stack replaced by a config edit stays open for the requests still using it.</summary>
+    /// <remarks>Longer than the largest turn timeout an agent is likely to have (the default is 10 minutes).</remarks>
+    internal static readonly TimeSpan RetiredGrace = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many replaced stacks are waiting to be closed (for tests).</summary>
+    internal int RetiredCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _retired.Count;
+            }
+        }
+    }
+
+    // Under _lock. Closes the replaced stacks whose grace period is over, so repeated config edits do not pile up
+    // connection pools.
+    private void CloseRetired(DateTimeOffset now)
+    {
+        for (var i = _retired.Count - 1; i >= 0; i--)
+        {
+            if (now - _retired[i].RetiredAt >= RetiredGrace)
+            {
+                _retired[i].Slot.Dispose();
+                _retired.RemoveAt(i);
+            }
+        }
+    }
+
     private ProviderSlot? Existing(string name, ProviderOptions options)
     {
         lock (_lock)
@@ -226,11 +256,14 @@ public sealed class ProviderRegistry : IDisposable
                 return slot;
             }
 
+            var now = _time.GetUtcNow();
             if (slot is not null)
             {
-                // Requests may still be streaming through it: it is closed with the registry, not now.
-                _retired.Add(slot);
+                // Requests may still be streaming through it: it is closed once they have surely finished.
+                _retired.Add((slot, now));
             }
+
+            CloseRetired(now);
 
             slot = Create(options);
             _slots[name] = slot;
@@ -259,7 +292,7 @@ public sealed class ProviderRegistry : IDisposable
             _ => new OpenAIProviderClient(endpoint, compatible: true),
         };
         var circuit = new ProviderCircuit(options.Name, _time);
-        var client = new ResilientChatClient(raw, options.Name, options.MaxRetries, circuit, _time, logger);
+        var client = new ResilientChatClient(raw, options.Name, options.MaxRetries, circuit, _time, logger, ProviderTimeouts.From(options.Timeouts).FirstByte);
         return new ProviderSlot(options, credential, http, raw, client, circuit);
     }
 

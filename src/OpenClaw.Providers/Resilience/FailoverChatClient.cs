@@ -10,11 +10,16 @@ namespace OpenClaw.Providers.Resilience;
 /// <param name="Model">The model id sent as <see cref="ChatOptions.ModelId"/>.</param>
 /// <param name="Client">The provider's client, normally a <see cref="ResilientChatClient"/>.</param>
 /// <param name="Circuit">The provider's circuit breaker (the one its <see cref="ResilientChatClient"/> uses).</param>
-public sealed record FailoverTarget(string Provider, string Model, IChatClient Client, ProviderCircuit Circuit);
+internal sealed record FailoverTarget(string Provider, string Model, IChatClient Client, ProviderCircuit Circuit)
+{
+    /// <summary>The configured reference, <c>&lt;provider&gt;/&lt;model&gt;</c>.</summary>
+    internal string Reference { get; } = Provider + "/" + Model;
+}
 
 /// <summary>
 /// Asks an agent's models in order (the primary, then <c>agents.&lt;id&gt;.fallbacks</c>), moving on when one fails
-/// before anything streamed; the answer's <see cref="ChatResponse.ModelId"/> says which model answered.
+/// before anything streamed; the answer's <see cref="ProviderMetadata.ModelReferenceKey"/> property names the configured
+/// <c>&lt;provider&gt;/&lt;model&gt;</c> that answered (on a response, and on a stream's first update).
 /// </summary>
 /// <remarks>
 /// A target whose circuit is open is skipped without a call, even when it is the last one left: a dead provider is
@@ -24,7 +29,7 @@ public sealed record FailoverTarget(string Provider, string Model, IChatClient C
 /// only when nothing was called), with a message naming every provider tried. After a streamed answer's first content
 /// nothing fails over: the user has seen tokens. The targets' clients are not disposed by this client.
 /// </remarks>
-public sealed class FailoverChatClient : IChatClient
+internal sealed class FailoverChatClient : IChatClient
 {
     private readonly IReadOnlyList<FailoverTarget> _chain;
     private readonly ILogger _logger;
@@ -62,6 +67,7 @@ public sealed class FailoverChatClient : IChatClient
             {
                 var response = await target.Client.GetResponseAsync(list, WithModel(options, target), cancellationToken).ConfigureAwait(false);
                 response.ModelId ??= target.Model;
+                (response.AdditionalProperties ??= [])[ProviderMetadata.ModelReferenceKey] = target.Reference;
                 return response;
             }
             catch (ProviderException ex) when (ex.AllowsFailover)
@@ -104,6 +110,11 @@ public sealed class FailoverChatClient : IChatClient
             // Committed to this target: whatever happens next reaches the caller as it is.
             try
             {
+                if (held.Count > 0)
+                {
+                    (held[0].AdditionalProperties ??= [])[ProviderMetadata.ModelReferenceKey] = target.Reference;
+                }
+
                 foreach (var update in held)
                 {
                     update.ModelId ??= target.Model;
@@ -159,7 +170,7 @@ public sealed class FailoverChatClient : IChatClient
             while (await updates.MoveNextAsync().ConfigureAwait(false))
             {
                 held.Add(updates.Current);
-                if (updates.Current.Contents.Count > 0)
+                if (StreamedContent.IsVisible(updates.Current))
                 {
                     return (updates, null);
                 }

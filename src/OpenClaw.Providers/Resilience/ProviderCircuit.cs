@@ -8,16 +8,19 @@ namespace OpenClaw.Providers.Resilience;
 /// opens and the provider is not called for a while, so a dead provider is not hammered and failover is immediate.
 /// </summary>
 /// <remarks>
-/// Opens when at least half of the calls of the last 30 s failed transiently (rate limit, overload, 5xx, timeout,
-/// stall, broken connection) and there were at least 4 of them; stays open 30 s; then lets one probe through
+/// Opens when at least half of the calls of the last 30 s failed transiently (overload, 5xx, timeout, stall, broken
+/// connection; not a rate limit) and there were at least 4 of them; stays open 30 s; then lets one probe through
 /// (half-open): its success closes the circuit, its failure opens it for another 30 s. A request the provider
 /// rejected (400-type), a refused key and a caller's cancellation are not provider failures.
 /// </remarks>
-public sealed class ProviderCircuit
+internal sealed class ProviderCircuit
 {
+    /// <summary>The end of the break is not known yet (the breaker just opened and has not raised OnOpened).</summary>
+    private const long Unknown = long.MaxValue;
+
     private readonly TimeProvider _time;
     private readonly CircuitBreakerStateProvider _state = new();
-    private long _openUntilTicks;
+    private long _openUntilTicks = Unknown;
 
     /// <summary>Creates the circuit of the provider named <paramref name="providerName"/>, closed.</summary>
     public ProviderCircuit(string providerName, TimeProvider time)
@@ -42,9 +45,21 @@ public sealed class ProviderCircuit
                 BreakDuration = tuning.BreakDuration,
                 StateProvider = _state,
                 ShouldHandle = static args => ValueTask.FromResult(IsProviderFailure(args.Outcome.Exception)),
+                // Polly switches the state first and raises these events after; until OnOpened ran, an open state
+                // counts as a whole break (Unknown), so there is no moment where the circuit is open but reads closed.
                 OnOpened = args =>
                 {
                     Volatile.Write(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    Volatile.Write(ref _openUntilTicks, Unknown);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    Volatile.Write(ref _openUntilTicks, Unknown);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -54,7 +69,7 @@ public sealed class ProviderCircuit
     /// <summary>The provider's name.</summary>
     public string ProviderName { get; }
 
-    /// <summary>Whether the provider is not being called now (it failed too often recently and its break is not over).</summary>
+    /// <summary>Whether the provider is not being called now (it failed too often recently and its break is not over); read from the breaker's state.</summary>
     public bool IsOpen => RemainingBreak > TimeSpan.Zero;
 
     /// <summary>How much longer the circuit stays open; zero when it is closed or ready for a probe.</summary>
@@ -67,7 +82,13 @@ public sealed class ProviderCircuit
                 return TimeSpan.Zero;
             }
 
-            var left = new DateTimeOffset(Volatile.Read(ref _openUntilTicks), TimeSpan.Zero) - _time.GetUtcNow();
+            var until = Volatile.Read(ref _openUntilTicks);
+            if (until == Unknown)
+            {
+                return Tuning.BreakDuration;
+            }
+
+            var left = new DateTimeOffset(until, TimeSpan.Zero) - _time.GetUtcNow();
             return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
     }
@@ -77,8 +98,12 @@ public sealed class ProviderCircuit
     /// <summary>The Polly pipeline holding the breaker; every call to the provider runs through it.</summary>
     internal ResiliencePipeline Pipeline { get; }
 
-    /// <summary>Whether an outcome counts against the provider (only transient provider failures do).</summary>
-    internal static bool IsProviderFailure(Exception? exception) => exception is ProviderException { IsTransient: true };
+    /// <summary>
+    /// Whether an outcome counts against the provider: transient provider failures do, except a rate limit (429), which
+    /// is one key's or agent's quota, not a dead provider, and which <c>Retry-After</c> already paces.
+    /// </summary>
+    internal static bool IsProviderFailure(Exception? exception) =>
+        exception is ProviderException { IsTransient: true, Failure: not ProviderFailure.RateLimited };
 
     /// <summary>The error a caller gets instead of a call while the circuit is open.</summary>
     internal ProviderException OpenError(BrokenCircuitException? cause = null)

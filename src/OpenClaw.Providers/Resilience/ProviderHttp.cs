@@ -3,7 +3,7 @@ using System.Net;
 namespace OpenClaw.Providers.Resilience;
 
 /// <summary>Builds the <see cref="HttpClient"/> a provider client talks through, with the provider's timeouts applied.</summary>
-public static class ProviderHttp
+internal static class ProviderHttp
 {
     /// <summary>How long a pooled connection lives, so a changed DNS record (a provider moving hosts) is picked up.</summary>
     internal static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);

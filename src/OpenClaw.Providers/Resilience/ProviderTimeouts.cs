@@ -7,7 +7,7 @@ namespace OpenClaw.Providers.Resilience;
 /// <param name="Connect">Time to open the connection (TCP and TLS); <c>timeouts.connectSeconds</c>.</param>
 /// <param name="FirstByte">Time from sending the request to the response headers; <c>timeouts.firstByteSeconds</c>.</param>
 /// <param name="Stall">Time any single read of a started body may wait; <c>timeouts.stallSeconds</c>.</param>
-public sealed record ProviderTimeouts(TimeSpan Connect, TimeSpan FirstByte, TimeSpan Stall)
+internal sealed record ProviderTimeouts(TimeSpan Connect, TimeSpan FirstByte, TimeSpan Stall)
 {
     /// <summary>The timeouts that <c>providers.&lt;name&gt;.timeouts</c> configures.</summary>
     public static ProviderTimeouts From(ProviderTimeoutOptions options)

@@ -17,24 +17,36 @@ namespace OpenClaw.Providers.Resilience;
 /// <see cref="TimeoutException"/>, <see cref="JsonException"/>) become <see cref="ProviderException"/>s naming the
 /// provider; their own messages are neither shown nor logged. A caller's cancellation is never retried.
 /// </remarks>
-public sealed class ResilientChatClient : DelegatingChatClient
+internal sealed class ResilientChatClient : DelegatingChatClient
 {
     private readonly string _providerName;
     private readonly ProviderCircuit _circuit;
     private readonly ILogger _logger;
     private readonly ResilienceTuning _tuning;
     private readonly ResiliencePipeline _retry;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan? _firstContentTimeout;
 
-    /// <summary>Wraps <paramref name="inner"/>, retrying a failed request up to <paramref name="maxRetries"/> times.</summary>
-    public ResilientChatClient(IChatClient inner, string providerName, int maxRetries, ProviderCircuit circuit, TimeProvider time, ILogger logger)
-        : this(inner, providerName, maxRetries, circuit, time, logger, ResilienceTuning.Default)
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, retrying a failed request up to <paramref name="maxRetries"/> times; an attempt
+    /// that shows no content within <paramref name="firstContentTimeout"/> (when given) fails as a retryable timeout.
+    /// </summary>
+    public ResilientChatClient(
+        IChatClient inner, string providerName, int maxRetries, ProviderCircuit circuit, TimeProvider time, ILogger logger, TimeSpan? firstContentTimeout = null)
+        : this(inner, providerName, maxRetries, circuit, time, logger, ResilienceTuning.Default, firstContentTimeout)
     {
     }
 
     internal ResilientChatClient(
-        IChatClient inner, string providerName, int maxRetries, ProviderCircuit circuit, TimeProvider time, ILogger logger, ResilienceTuning tuning)
+        IChatClient inner, string providerName, int maxRetries, ProviderCircuit circuit, TimeProvider time, ILogger logger, ResilienceTuning tuning,
+        TimeSpan? firstContentTimeout = null)
         : base(inner)
     {
+        if (firstContentTimeout is { } timeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(firstContentTimeout));
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(providerName);
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
         ArgumentNullException.ThrowIfNull(circuit);
@@ -45,6 +57,8 @@ public sealed class ResilientChatClient : DelegatingChatClient
         _circuit = circuit;
         _logger = logger;
         _tuning = tuning;
+        _time = time;
+        _firstContentTimeout = firstContentTimeout;
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (maxRetries > 0)
@@ -76,22 +90,15 @@ public sealed class ResilientChatClient : DelegatingChatClient
         _retry = builder.Build();
     }
 
-    /// <inheritdoc />
-    public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var call = new Call(this, Materialize(messages), options);
-        try
-        {
-            return await _retry.ExecuteAsync(static (call, ct) => call.Owner.CallOnceAsync(call, ct), call, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (ProviderException ex) when (ex.Provider == _providerName)
-        {
-            ReportGivingUp(ex, call.Attempts);
-            throw;
-        }
-    }
+    /// <summary>Gets the whole answer, requested as a stream and assembled (see the remarks on why).</summary>
+    /// <remarks>
+    /// A non-streamed request's response headers come only when the answer is complete, so the first-byte timeout would
+    /// bound the whole generation: a long answer would time out, be retried and be billed again. Streamed, it shares the
+    /// stream's timeouts (first content, stall), its retry-before-content rule and its circuit accounting.
+    /// </remarks>
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -159,32 +166,6 @@ public sealed class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    private async ValueTask<ChatResponse> CallOnceAsync(Call call, CancellationToken cancellationToken)
-    {
-        call.Attempts++;
-        try
-        {
-            return await _circuit.Pipeline.ExecuteAsync(
-                static async (call, ct) =>
-                {
-                    try
-                    {
-                        return await call.Owner.InnerClient.GetResponseAsync(call.Messages, call.Options, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (call.Owner.Map(ex, ct) is { } mapped)
-                    {
-                        throw mapped;
-                    }
-                },
-                call,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            throw _circuit.OpenError(ex);
-        }
-    }
-
     private async ValueTask<StreamAttempt> StartStreamAsync(Call call, CancellationToken cancellationToken)
     {
         call.Attempts++;
@@ -210,6 +191,11 @@ public sealed class ResilientChatClient : DelegatingChatClient
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>The error of an attempt that showed no content within the first-content timeout.</summary>
+    private ProviderException FirstContentTimeout(Exception cause) => new(_providerName, ProviderFailure.Timeout,
+        $"provider '{_providerName}' sent no content within {ProviderTimeouts.Describe(_firstContentTimeout ?? TimeSpan.Zero)} (timeouts.firstByteSeconds)",
+        innerException: cause);
 
     /// <summary>An exception from the inner client as a <see cref="ProviderException"/>, or <see langword="null"/> to let it through as it is.</summary>
     private ProviderException? Map(Exception exception, CancellationToken cancellationToken)
@@ -255,11 +241,16 @@ public sealed class ResilientChatClient : DelegatingChatClient
     /// </summary>
     private sealed class StreamAttempt(Call call)
     {
+        private const int Waiting = 0;
+        private const int Showing = 1;
+        private const int Expired = 2;
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource<Exception?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private IAsyncEnumerator<ChatResponseUpdate>? _updates;
         private bool _ended;
         private Exception? _failure;
+        private CancellationTokenSource? _deadline;
+        private int _phase;
 
         public Task Started => _started.Task;
 
@@ -272,35 +263,74 @@ public sealed class ResilientChatClient : DelegatingChatClient
 
         public async ValueTask<Outcome<bool>> RunAsync(CancellationToken ct)
         {
+            var owner = call.Owner;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _deadline = deadline;
+            var timer = owner._firstContentTimeout is { } timeout
+                ? owner._time.CreateTimer(static state => ((StreamAttempt)state!).Expire(), this, timeout, Timeout.InfiniteTimeSpan)
+                : null;
             try
             {
-                _updates = call.Owner.InnerClient.GetStreamingResponseAsync(call.Messages, call.Options, ct).GetAsyncEnumerator(ct);
-                while (true)
+                try
                 {
-                    if (!await _updates.MoveNextAsync().ConfigureAwait(false))
+                    _updates = owner.InnerClient.GetStreamingResponseAsync(call.Messages, call.Options, deadline.Token).GetAsyncEnumerator(deadline.Token);
+                    while (true)
                     {
-                        _ended = true;
-                        break;
+                        if (!await _updates.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            _ended = true;
+                            break;
+                        }
+
+                        Held.Add(_updates.Current);
+                        if (StreamedContent.IsVisible(_updates.Current))
+                        {
+                            break;
+                        }
                     }
 
-                    Held.Add(_updates.Current);
-                    if (_updates.Current.Contents.Count > 0)
+                    if (Interlocked.CompareExchange(ref _phase, Showing, Waiting) == Expired)
                     {
-                        break;
+                        throw new TimeoutException();
                     }
+                }
+                finally
+                {
+                    timer?.Dispose();
                 }
             }
             catch (Exception ex)
             {
-                var error = call.Owner.Map(ex, ct) ?? ex;
+                // Not FailStart here: the caller (and its next attempt) must see the failure only after the circuit
+                // breaker counted it, which RunUnderCircuitAsync does once this outcome went through the breaker.
+                var error = Volatile.Read(ref _phase) == Expired && !ct.IsCancellationRequested
+                    ? owner.FirstContentTimeout(ex)
+                    : owner.Map(ex, ct) ?? ex;
                 await DisposeUpdatesAsync().ConfigureAwait(false);
-                FailStart(error);
                 return Outcome.FromException<bool>(error);
             }
 
             _started.TrySetResult();
             var failure = await _done.Task.ConfigureAwait(false);
             return failure is null ? Outcome.FromResult(true) : Outcome.FromException<bool>(failure);
+        }
+
+        /// <summary>The first-content timeout fired: cancels the attempt unless its content already arrived.</summary>
+        private void Expire()
+        {
+            if (Interlocked.CompareExchange(ref _phase, Expired, Waiting) != Waiting)
+            {
+                return;
+            }
+
+            try
+            {
+                _deadline?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt already ended.
+            }
         }
 
         public void FailStart(Exception? error)

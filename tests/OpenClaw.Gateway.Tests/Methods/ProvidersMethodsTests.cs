@@ -106,28 +106,33 @@ public sealed class ProvidersMethodsTests
         var store = gateway.Service<IEventStore>();
         var key = SessionKey.Generate(AgentId.From("default"), ChannelId.From("web"), PeerId.From("me"));
         await store.AppendAsync(new SessionStarted { SessionKey = key }, Ct);
-        await store.AppendAsync(new AgentResponse { SessionKey = key, Text = "a", Model = "anthropic/claude-sonnet-4-5", Usage = new TokenUsage(100, 50, 10, 5) }, Ct);
-        await store.AppendAsync(new AgentResponse { SessionKey = key, Text = "b", Model = "ollama/llama3", Usage = new TokenUsage(7, 3, 0, 0) }, Ct);
+        var first = await store.AppendAsync(new AgentResponse { SessionKey = key, Text = "a", Model = "anthropic/claude-sonnet-4-5", Usage = new TokenUsage(100, 50, 10, 5) }, Ct);
+        var second = await store.AppendAsync(new AgentResponse { SessionKey = key, Text = "b", Model = "ollama/llama3", Usage = new TokenUsage(7, 3, 0, 0) }, Ct);
         using var rpc = gateway.Rpc();
 
         var byModel = await rpc.ResultAsync("usage.summary", null, Ct);
         var byDay = await rpc.ResultAsync("usage.summary", """{"groupBy":"day"}""", Ct);
         var future = await rpc.ResultAsync("usage.summary", """{"since":"2999-01-01","groupBy":"agent"}""", Ct);
+        var sinceWithOffset = await rpc.ResultAsync("usage.summary", """{"since":"2000-01-01T08:00:00+02:00"}""", Ct);
 
         Assert.Equal(["anthropic/claude-sonnet-4-5", "ollama/llama3"], byModel.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
         var total = byModel.GetProperty("total");
         Assert.Equal((2, 107, 53, 10, 5, 175), (total.GetProperty("requests").GetInt32(), total.GetProperty("inputTokens").GetInt32(),
             total.GetProperty("outputTokens").GetInt32(), total.GetProperty("cacheReadTokens").GetInt32(),
             total.GetProperty("cacheWriteTokens").GetInt32(), total.GetProperty("totalTokens").GetInt32()));
-        var day = Assert.Single(byDay.GetProperty("rows").EnumerateArray());
-        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.GetProperty("key").GetString());
+        var days = byDay.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("key").GetString()).ToList();
+        Assert.Equal(new[] { first, second }.Select(e => e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Distinct(), days);
         Assert.Equal(0, future.GetProperty("rows").GetArrayLength());
+        Assert.Equal("2000-01-01T06:00:00.0000000+00:00", sinceWithOffset.GetProperty("since").GetString());
+        Assert.Equal(2, sinceWithOffset.GetProperty("total").GetProperty("requests").GetInt32());
     }
 
     [Theory]
     [InlineData("""{"groupBy":"week"}""", "groupBy")]
     [InlineData("""{"since":"last tuesday"}""", "since")]
     [InlineData("""{"since":42}""", "since")]
+    [InlineData("""{"since":"11/01/2026"}""", "since")]
+    [InlineData("""{"since":"12:00"}""", "since")]
     public async Task Usage_summary_refuses_bad_params_naming_the_field(string paramsJson, string field)
     {
         await using var gateway = await TestGateway.StartAsync();

@@ -14,7 +14,7 @@ internal sealed class ProviderFixture : IAsyncDisposable
     public const string AnthropicKey = "sk-ant-test-key-0123456789";
     public const string OpenAIKey = "sk-openai-test-key-0123456789";
 
-    private ProviderFixture(FakeAnthropicServer anthropic, FakeOpenAIServer openai, FakeOpenAIServer local, Func<OpenClawConfig, OpenClawConfig>? edit)
+    private ProviderFixture(FakeAnthropicServer anthropic, FakeOpenAIServer openai, FakeOpenAIServer local, Func<OpenClawConfig, OpenClawConfig>? edit, TimeProvider? time)
     {
         Anthropic = anthropic;
         OpenAI = openai;
@@ -30,7 +30,7 @@ internal sealed class ProviderFixture : IAsyncDisposable
             },
         };
         Config = edit is null ? config : edit(config);
-        Registry = new ProviderRegistry(() => Config, new SecretResolver(Credentials, _ => null), oauth: null, TimeProvider.System);
+        Registry = new ProviderRegistry(() => Config, new SecretResolver(Credentials, _ => null), oauth: null, time ?? TimeProvider.System);
     }
 
     public FakeAnthropicServer Anthropic { get; }
@@ -45,7 +45,7 @@ internal sealed class ProviderFixture : IAsyncDisposable
 
     public ProviderRegistry Registry { get; }
 
-    public static async Task<ProviderFixture> StartAsync(Func<OpenClawConfig, OpenClawConfig>? edit = null)
+    public static async Task<ProviderFixture> StartAsync(Func<OpenClawConfig, OpenClawConfig>? edit = null, TimeProvider? time = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var anthropic = await FakeAnthropicServer.StartAsync(ct);
@@ -53,7 +53,7 @@ internal sealed class ProviderFixture : IAsyncDisposable
         var openai = await FakeOpenAIServer.StartAsync(ct);
         openai.ExpectedApiKey = OpenAIKey;
         var local = await FakeOpenAIServer.StartAsync(ct);
-        return new ProviderFixture(anthropic, openai, local, edit);
+        return new ProviderFixture(anthropic, openai, local, edit, time);
     }
 
     public FakeModelServer Server(string provider) => provider switch

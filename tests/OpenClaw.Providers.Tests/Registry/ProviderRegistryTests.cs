@@ -87,6 +87,40 @@ public sealed class ProviderRegistryTests
     }
 
     [Fact]
+    public async Task Stacks_replaced_by_config_edits_are_closed_after_their_grace_period_not_kept_forever()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var fixture = await ProviderFixture.StartAsync(time: clock);
+        var client = fixture.Registry.ForModels(["local/m"]);
+        for (var edit = 1; edit <= 3; edit++)
+        {
+            await client.GetResponseAsync(s_hello, cancellationToken: Ct);
+            fixture.Config = fixture.Config with
+            {
+                Providers = new Dictionary<string, ProviderOptions>(fixture.Config.Providers, StringComparer.Ordinal)
+                {
+                    ["local"] = fixture.Config.Providers["local"] with { MaxRetries = edit },
+                },
+            };
+        }
+
+        await client.GetResponseAsync(s_hello, cancellationToken: Ct);
+        Assert.Equal(3, fixture.Registry.RetiredCount);
+
+        clock.Advance(OpenClaw.Providers.Registry.ProviderRegistry.RetiredGrace);
+        fixture.Config = fixture.Config with
+        {
+            Providers = new Dictionary<string, ProviderOptions>(fixture.Config.Providers, StringComparer.Ordinal)
+            {
+                ["local"] = fixture.Config.Providers["local"] with { MaxRetries = 0 },
+            },
+        };
+        Assert.Equal("Hello from the fake model.", (await client.GetResponseAsync(s_hello, cancellationToken: Ct)).Text);
+
+        Assert.Equal(1, fixture.Registry.RetiredCount); // only the stack this last edit replaced
+    }
+
+    [Fact]
     public async Task An_agent_falls_back_to_its_next_model_when_the_primary_keeps_failing_before_streaming()
     {
         await using var fixture = await ProviderFixture.StartAsync(c => c with

@@ -81,14 +81,17 @@ public sealed class ResilienceEndToEndTests
         Assert.Equal(1, server.RequestCount);
     }
 
-    [Fact]
-    public async Task A_stream_cut_before_any_token_is_retried()
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("gpt")]
+    public async Task A_stream_cut_before_any_token_is_retried(string provider)
     {
         await using var fixture = await ProviderFixture.StartAsync();
-        fixture.Anthropic.Enqueue(new FakeReply { Blocks = [new FakeText("lost")], CutAfterEvents = 1 }, FakeReply.Text("whole"));
+        var server = fixture.Server(provider);
+        server.Enqueue(new FakeReply { Blocks = [new FakeText("lost")], CutAfterEvents = 1 }, FakeReply.Text("whole"));
 
-        Assert.Equal("whole", await StreamTextAsync(fixture.Registry.ForModels(["claude/m"])));
-        Assert.Equal(2, fixture.Anthropic.RequestCount);
+        Assert.Equal("whole", await StreamTextAsync(fixture.Registry.ForModels([provider + "/m"])));
+        Assert.Equal(2, server.RequestCount);
     }
 
     [Fact]

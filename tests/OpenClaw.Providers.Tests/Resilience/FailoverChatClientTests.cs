@@ -53,6 +53,35 @@ public sealed class FailoverChatClientTests
     }
 
     [Fact]
+    public async Task The_configured_model_that_answered_is_named_even_when_the_provider_returns_its_own_id()
+    {
+        var primary = new ScriptedChatClient(ScriptedStep.Status("anthropic", 529));
+        var fallback = new ScriptedChatClient(new ScriptedStep([new ChatResponseUpdate(ChatRole.Assistant, "hi") { ModelId = "gpt-4o-2024-08-06" }]));
+        using var client = new FailoverChatClient([Target("anthropic", "claude", primary), Target("openai", "gpt-4o", fallback)], _log);
+
+        var response = await client.GetResponseAsync(s_prompt, cancellationToken: Ct);
+
+        Assert.Equal("gpt-4o-2024-08-06", response.ModelId);
+        Assert.Equal("openai/gpt-4o", response.AdditionalProperties?[ProviderMetadata.ModelReferenceKey]);
+    }
+
+    [Fact]
+    public async Task A_stream_names_the_configured_model_on_its_first_update_after_a_failover()
+    {
+        var cut = new ProviderException("anthropic", ProviderFailure.Interrupted, "cut");
+        var primary = new ScriptedChatClient(new ScriptedStep([], cut));
+        var fallback = new ScriptedChatClient(new ScriptedStep([
+            new ChatResponseUpdate(ChatRole.Assistant, "") { ModelId = "gpt-4o-2024-08-06" }, new ChatResponseUpdate(ChatRole.Assistant, "Hi")]));
+        using var client = new FailoverChatClient([Target("anthropic", "claude", primary), Target("openai", "gpt-4o", fallback)], _log);
+
+        var updates = await ReadAllAsync(client);
+
+        Assert.Equal("openai/gpt-4o", updates[0].AdditionalProperties?[ProviderMetadata.ModelReferenceKey]);
+        Assert.Equal("gpt-4o-2024-08-06", updates[0].ModelId);
+        Assert.Equal("openai/gpt-4o", updates.ToChatResponse().AdditionalProperties?[ProviderMetadata.ModelReferenceKey]);
+    }
+
+    [Fact]
     public async Task A_primary_whose_circuit_is_open_is_skipped_without_a_call()
     {
         var primary = new ScriptedChatClient(ScriptedStep.Status("anthropic", 503));
@@ -147,6 +176,22 @@ public sealed class FailoverChatClientTests
 
         Assert.Equal(["Hi", "!"], updates.Select(u => u.Text));
         Assert.All(updates, u => Assert.Equal("gpt", u.ModelId));
+        Assert.DoesNotContain(updates, u => u.ResponseId == "primary");
+    }
+
+    [Fact]
+    public async Task A_stream_fails_over_when_the_primary_fails_right_after_an_empty_role_chunk()
+    {
+        // The OpenAI adapter's first update (delta {"role":"assistant","content":""}) holds an empty TextContent.
+        var cut = new ProviderException("openai", ProviderFailure.Interrupted, "cut");
+        var primary = new ScriptedChatClient(new ScriptedStep([new ChatResponseUpdate(ChatRole.Assistant, "") { ResponseId = "primary" }], cut));
+        var fallback = new ScriptedChatClient(ScriptedStep.Answer("Hi"));
+        using var client = new FailoverChatClient([Target("openai", "gpt", primary), Target("anthropic", "claude", fallback)], _log);
+
+        var updates = await ReadAllAsync(client);
+
+        Assert.Equal("Hi", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(1, fallback.Calls);
         Assert.DoesNotContain(updates, u => u.ResponseId == "primary");
     }
 

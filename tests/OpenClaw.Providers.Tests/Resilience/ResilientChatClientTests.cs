@@ -195,6 +195,106 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_stream_cut_right_after_an_empty_role_chunk_is_retried_because_the_user_saw_nothing()
+    {
+        // Microsoft.Extensions.AI.OpenAI turns OpenAI's first chunk, delta {"role":"assistant","content":""}, into an
+        // update holding an empty TextContent; usage arrives alone too. Neither is something the user saw.
+        var cut = new ProviderException(Provider, ProviderFailure.Interrupted, "cut");
+        var roleChunk = new ChatResponseUpdate(ChatRole.Assistant, "") { ResponseId = "first-attempt" };
+        var usageOnly = new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 3 })] };
+        var inner = new ScriptedChatClient(new ScriptedStep([roleChunk, usageOnly], cut), ScriptedStep.Answer("Hi"));
+        using var client = Create(inner);
+
+        var updates = await ReadAllAsync(client);
+
+        Assert.Equal(2, inner.Calls);
+        Assert.Equal("Hi", string.Concat(updates.Select(u => u.Text)));
+        Assert.DoesNotContain(updates, u => u.ResponseId == "first-attempt");
+    }
+
+    [Fact]
+    public async Task A_stream_cut_after_reasoning_or_a_tool_call_is_not_retried()
+    {
+        var cut = new ProviderException(Provider, ProviderFailure.Interrupted, "cut");
+        var reasoning = new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new TextReasoningContent("") { ProtectedData = "sig" }] };
+        var toolCall = new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new FunctionCallContent("c1", "search")] };
+        var inner = new ScriptedChatClient(new ScriptedStep([reasoning], cut), new ScriptedStep([toolCall], cut));
+        using var client = Create(inner);
+
+        await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+        await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+
+        Assert.Equal(2, inner.Calls);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_stream_that_only_sends_keep_alives_times_out_at_the_first_content_deadline_and_is_retried()
+    {
+        var inner = new KeepAliveOnlyChatClient();
+        var deadline = TimeSpan.FromSeconds(60);
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, _time), _time, _log, s_fast, deadline);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+
+        Assert.Equal((ProviderFailure.Timeout, Provider), (error.Failure, error.Provider));
+        Assert.True(error.IsTransient);
+        Assert.Contains("sent no content within 60 s (timeouts.firstByteSeconds)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, inner.Calls);
+        Assert.Equal(3, _time.Delays.Count(d => d == deadline));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_non_streamed_request_is_streamed_so_it_shares_the_first_content_deadline_and_its_retries()
+    {
+        var inner = new KeepAliveOnlyChatClient();
+        var deadline = TimeSpan.FromSeconds(60);
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, _time), _time, _log, s_fast, deadline);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+
+        Assert.Equal(ProviderFailure.Timeout, error.Failure);
+        Assert.Contains("timeouts.firstByteSeconds", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, inner.Calls);
+    }
+
+    [Fact]
+    public async Task A_non_streamed_answer_is_assembled_from_the_stream_with_its_usage_and_model()
+    {
+        var inner = new ScriptedChatClient(new ScriptedStep([
+            new ChatResponseUpdate(ChatRole.Assistant, "") { ModelId = "claude-x-2025" },
+            new ChatResponseUpdate(ChatRole.Assistant, "Hel"),
+            new ChatResponseUpdate(ChatRole.Assistant, "lo") { FinishReason = ChatFinishReason.Stop },
+            new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 7, OutputTokenCount = 2 })] },
+        ]));
+        using var client = Create(inner);
+
+        var response = await client.GetResponseAsync(s_prompt, cancellationToken: Ct);
+
+        Assert.Equal("Hello", response.Text);
+        Assert.Equal("claude-x-2025", response.ModelId);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal((7L, 2L), (response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount));
+    }
+
+    [Fact]
+    public async Task Content_that_arrives_before_the_first_content_deadline_is_not_cut_when_the_deadline_passes()
+    {
+        var clock = new FakeTimeProvider();
+        var inner = new ScriptedChatClient(ScriptedStep.Answer("Hel", "lo"));
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, clock), clock, _log, s_fast, TimeSpan.FromSeconds(1));
+        var text = "";
+
+        await foreach (var update in client.GetStreamingResponseAsync(s_prompt, cancellationToken: Ct))
+        {
+            text += update.Text;
+            clock.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal("Hello", text);
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
     public async Task Updates_without_content_before_the_first_token_are_forwarded_in_order()
     {
         var roleOnly = new ChatResponseUpdate { Role = ChatRole.Assistant, ResponseId = "r1" };
@@ -244,6 +344,29 @@ public sealed class ResilientChatClientTests
         Assert.Equal(ProviderFailure.CircuitOpen, error.Failure);
         Assert.Contains("not calling it for 30 s", error.Message, StringComparison.Ordinal);
         Assert.Equal(4, inner.Calls);
+    }
+
+    [Fact]
+    public async Task A_failed_stream_is_counted_by_the_circuit_before_the_caller_sees_it()
+    {
+        // The caller's very next look at the circuit must see the failure it was just given (no window where a
+        // provider that just opened its circuit still reads closed and gets called again).
+        for (var round = 0; round < 200; round++)
+        {
+            var clock = new FakeTimeProvider();
+            var circuit = new ProviderCircuit(Provider, clock);
+            var cut = new ProviderException(Provider, ProviderFailure.ServerError, "down", 500);
+            var inner = new ScriptedChatClient(new ScriptedStep([], cut));
+            using var client = new ResilientChatClient(inner, Provider, maxRetries: 0, circuit, clock, _log);
+
+            for (var i = 0; i < 4; i++)
+            {
+                await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+            }
+
+            Assert.True(circuit.IsOpen, $"round {round}: the circuit reads closed right after its fourth failure");
+            Assert.Equal(TimeSpan.FromSeconds(30), circuit.RemainingBreak);
+        }
     }
 
     [Fact]
@@ -311,6 +434,26 @@ public sealed class ResilientChatClientTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(s_prompt, cancellationToken: caller.Token));
         Assert.False(circuit.IsOpen);
+        Assert.Equal(6, inner.Calls);
+    }
+
+    [Fact]
+    public async Task Rate_limits_do_not_open_the_circuit_so_other_models_and_agents_keep_the_provider()
+    {
+        var clock = new FakeTimeProvider();
+        var circuit = new ProviderCircuit(Provider, clock);
+        var inner = new ScriptedChatClient(ScriptedStep.Status(Provider, 429), ScriptedStep.Status(Provider, 429), ScriptedStep.Status(Provider, 429),
+            ScriptedStep.Status(Provider, 429), ScriptedStep.Status(Provider, 429), ScriptedStep.Answer("still here"));
+        using var client = new ResilientChatClient(inner, Provider, maxRetries: 0, circuit, clock, _log);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(s_prompt, cancellationToken: Ct));
+            Assert.Equal(ProviderFailure.RateLimited, error.Failure);
+        }
+
+        Assert.False(circuit.IsOpen);
+        Assert.Equal("still here", (await client.GetResponseAsync(s_prompt, cancellationToken: Ct)).Text);
         Assert.Equal(6, inner.Calls);
     }
 

@@ -116,3 +116,36 @@ internal sealed class InstantTimeProvider : TimeProvider
         return base.CreateTimer(callback, state, dueTime, period);
     }
 }
+
+/// <summary>
+/// A stream that stays alive without ever saying anything: content-less updates (keep-alives such as Anthropic's
+/// <c>ping</c> or OpenRouter's <c>: PROCESSING</c>) until the caller's token is cancelled.
+/// </summary>
+internal sealed class KeepAliveOnlyChatClient : IChatClient
+{
+    private int _calls;
+
+    /// <summary>How many calls arrived.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        while (true)
+        {
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate { Role = ChatRole.Assistant };
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+}

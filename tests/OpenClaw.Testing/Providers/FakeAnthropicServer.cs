@@ -133,7 +133,7 @@ public sealed class FakeAnthropicServer : FakeModelServer
         var data = new JsonArray();
         foreach (var id in page)
         {
-            data.Add(new JsonObject { ["type"] = "model", ["id"] = id, ["display_name"] = id, ["created_at"] = "2025-09-29T00:00:00Z" });
+            data.Add((JsonNode)new JsonObject { ["type"] = "model", ["id"] = id, ["display_name"] = id, ["created_at"] = "2025-09-29T00:00:00Z" });
         }
 
         var body = new JsonObject
@@ -250,7 +250,7 @@ public sealed class FakeAnthropicServer : FakeModelServer
         var content = new JsonArray();
         foreach (var block in reply.Blocks)
         {
-            content.Add(block switch
+            content.Add((JsonNode)(block switch
             {
                 FakeText t => new JsonObject { ["type"] = "text", ["text"] = t.Text },
                 FakeThinking th => new JsonObject { ["type"] = "thinking", ["thinking"] = th.Thinking, ["signature"] = th.Signature },
@@ -259,7 +259,7 @@ public sealed class FakeAnthropicServer : FakeModelServer
                     ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = JsonNode.Parse(call.ArgumentsJson),
                 },
                 _ => throw new InvalidOperationException("unknown block"),
-            });
+            }));
         }
 
         return new JsonObject
