@@ -108,7 +108,7 @@ internal static class Checks
         Equal(
             "text=[Let me check. ] call=get_weather#call_1{city=Paris — Île-de-France,unit=C} finish=tool_calls usage=40/12 || " +
             "text=[It is sunny and 21 °C in Paris. ☀️] finish=stop usage=60/9",
-            Transcript(first, call) + " || " + Transcript(second, null),
+            ChatTranscript.Describe(first, call) + " || " + ChatTranscript.Describe(second, null),
             "transcript");
         var request = server.Requests[^1].Body;
         Expect(request.Contains("call_1", StringComparison.Ordinal) && request.Contains("sunny, 21 C", StringComparison.Ordinal), "the tool result was not sent back with the call's id");
@@ -265,28 +265,6 @@ internal static class Checks
 
         throw new CheckFailedException("expected a ProviderException, got none");
     }
-
-    private static string Transcript(ChatResponse response, FunctionCallContent? call)
-    {
-        var text = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextContent>().Select(t => t.Text));
-        var parts = new List<string> { $"text=[{text}]" };
-        if (call is not null)
-        {
-            var args = string.Join(",", (call.Arguments ?? new Dictionary<string, object?>()).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={Value(a.Value)}"));
-            parts.Add($"call={call.Name}#{call.CallId}{{{args}}}");
-        }
-
-        parts.Add($"finish={response.FinishReason?.Value}");
-        parts.Add($"usage={response.Usage?.InputTokenCount}/{response.Usage?.OutputTokenCount}");
-        return string.Join(" ", parts);
-    }
-
-    private static string? Value(object? value) => value switch
-    {
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-        JsonElement e => e.GetRawText(),
-        _ => value?.ToString(),
-    };
 
     private static string Mode(bool streaming) => streaming ? "streaming" : "non-streaming";
 

@@ -413,19 +413,9 @@ internal static class AnthropicRequestWriter
             case ulong n:
                 w.WriteNumberValue(n);
                 break;
-            case IDictionary<string, object?> dictionary:
+            case IEnumerable<KeyValuePair<string, object?>> pairs: // IDictionary and IReadOnlyDictionary alike
                 w.WriteStartObject();
-                foreach (var pair in dictionary)
-                {
-                    w.WritePropertyName(pair.Key);
-                    WriteValue(w, pair.Value);
-                }
-
-                w.WriteEndObject();
-                break;
-            case IReadOnlyDictionary<string, object?> dictionary:
-                w.WriteStartObject();
-                foreach (var pair in dictionary)
+                foreach (var pair in pairs)
                 {
                     w.WritePropertyName(pair.Key);
                     WriteValue(w, pair.Value);

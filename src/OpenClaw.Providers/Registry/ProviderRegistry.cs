@@ -50,10 +50,6 @@ public sealed class ProviderRegistry : IDisposable
     /// <summary>The configured provider names, in order.</summary>
     public IReadOnlyList<string> Names => [.. _config().Providers.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>The client of one provider (retries and circuit breaker included); the model comes from <see cref="ChatOptions.ModelId"/>.</summary>
-    /// <exception cref="OpenClawException">No provider of that name is configured.</exception>
-    public IChatClient GetProvider(string name) => Slot(name).Client;
-
     /// <summary>
     /// A client for a model chain (<c>"&lt;provider&gt;/&lt;model&gt;"</c>, primary first): each request goes to the first
     /// model whose provider is not failing, and on to the next when one fails before anything has streamed.

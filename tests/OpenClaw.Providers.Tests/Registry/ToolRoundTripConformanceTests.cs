@@ -45,7 +45,7 @@ public sealed class ToolRoundTripConformanceTests
             conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, "sunny, 21 C")]));
             var second = await AskAsync(client, conversation, options, streaming);
 
-            transcripts[provider] = Describe(first, call) + " || " + Describe(second, null);
+            transcripts[provider] = ChatTranscript.Describe(first, call) + " || " + ChatTranscript.Describe(second, null);
 
             // Each provider got the tool result back in its own format, tied to the call's id.
             var request = server.Requests[^1].Body;
@@ -65,26 +65,4 @@ public sealed class ToolRoundTripConformanceTests
         streaming
             ? await client.GetStreamingResponseAsync(conversation, options, TestContext.Current.CancellationToken).ToChatResponseAsync(TestContext.Current.CancellationToken)
             : await client.GetResponseAsync(conversation, options, TestContext.Current.CancellationToken);
-
-    private static string Describe(ChatResponse response, FunctionCallContent? call)
-    {
-        var text = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextContent>().Select(t => t.Text));
-        var parts = new List<string> { $"text=[{text}]" };
-        if (call is not null)
-        {
-            var args = string.Join(",", call.Arguments!.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={Value(a.Value)}"));
-            parts.Add($"call={call.Name}#{call.CallId}{{{args}}}");
-        }
-
-        parts.Add($"finish={response.FinishReason?.Value}");
-        parts.Add($"usage={response.Usage?.InputTokenCount}/{response.Usage?.OutputTokenCount}");
-        return string.Join(" ", parts);
-    }
-
-    private static string? Value(object? value) => value switch
-    {
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-        JsonElement e => e.GetRawText(),
-        _ => value?.ToString(),
-    };
 }
