@@ -13,6 +13,9 @@ internal static class SecretScrubber
     /// <summary>How many leading characters of a key identify a (truncated) echo of it.</summary>
     internal const int PrefixChars = 12;
 
+    /// <summary>Keys shorter than this are placeholders, not secrets, and are left in the text.</summary>
+    internal const int MinScrubbedChars = 8;
+
     /// <summary>
     /// <paramref name="text"/> with every echo of <paramref name="first"/> or <paramref name="second"/> replaced by
     /// <see cref="Secret.Redacted"/>: the whole key, and any run of at least <see cref="PrefixChars"/> characters that
@@ -65,8 +68,10 @@ internal static class SecretScrubber
         }
 
         var key = secret.Reveal().Trim();
-        if (key.Length == 0)
+        if (key.Length < MinScrubbedChars)
         {
+            // A placeholder such as "ollama" or "EMPTY" (what local servers are given) is no secret, and replacing it
+            // everywhere would mangle the provider's message ("model 'ollama/…'").
             return text;
         }
 

@@ -80,7 +80,7 @@ public static class ConfigSchema
         "How long to wait for a provider.", _ => new ProviderTimeoutOptions(), new ProviderTimeoutOptions(),
         [
             Int<ProviderTimeoutOptions>("connectSeconds", "Seconds to open a connection.", 1, 600, o => o.ConnectSeconds, (o, v) => o with { ConnectSeconds = v }),
-            Int<ProviderTimeoutOptions>("firstByteSeconds", "Seconds from sending a request to the response's headers.", 1, 3600, o => o.FirstByteSeconds, (o, v) => o with { FirstByteSeconds = v }),
+            Int<ProviderTimeoutOptions>("firstByteSeconds", "Seconds from sending a request to the response's headers, and to the model's first answer (text, reasoning or a tool call starting).", 1, 3600, o => o.FirstByteSeconds, (o, v) => o with { FirstByteSeconds = v }),
             Int<ProviderTimeoutOptions>("stallSeconds", "Seconds a started response may send nothing before it counts as stalled.", 1, 3600, o => o.StallSeconds, (o, v) => o with { StallSeconds = v }),
         ]);
 

@@ -196,7 +196,7 @@ public sealed record ProviderTimeoutOptions
     /// <summary>Seconds to open a connection (TCP and TLS); 10 unless set.</summary>
     public int ConnectSeconds { get; init; } = 10;
 
-    /// <summary>Seconds from sending a request to the response's headers; 60 unless set.</summary>
+    /// <summary>Seconds from sending a request to the response's headers, and to the model's first answer event; 60 unless set.</summary>
     public int FirstByteSeconds { get; init; } = 60;
 
     /// <summary>Seconds a started response may send nothing before it counts as stalled; 90 unless set.</summary>

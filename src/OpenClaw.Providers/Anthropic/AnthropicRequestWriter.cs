@@ -15,6 +15,10 @@ internal static class AnthropicRequestWriter
 
     private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true };
 
+    // A tool result's JSON becomes text the model reads (and is escaped again as a string in the request), so it keeps
+    // "ü", "+" and "<" as they are instead of \u00FC-style escapes that cost tokens and read badly.
+    private static readonly JsonWriterOptions s_resultTextOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The thinking budget for a reasoning effort, or 0 for none.</summary>
     public static int ThinkingBudget(ReasoningEffort? effort) => effort switch
     {
@@ -350,7 +354,7 @@ internal static class AnthropicRequestWriter
                 return t.Text;
             default:
                 var buffer = new ArrayBufferWriter<byte>();
-                using (var w = new Utf8JsonWriter(buffer))
+                using (var w = new Utf8JsonWriter(buffer, s_resultTextOptions))
                 {
                     WriteValue(w, result);
                 }
@@ -391,6 +395,13 @@ internal static class AnthropicRequestWriter
                 break;
             case long n:
                 w.WriteNumberValue(n);
+                break;
+            case double n when !double.IsFinite(n):
+                // JSON has no NaN or infinity (Utf8JsonWriter throws): written as text, as JavaScript's String() would.
+                w.WriteStringValue(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case float n when !float.IsFinite(n):
+                w.WriteStringValue(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 break;
             case double n:
                 w.WriteNumberValue(n);
@@ -442,6 +453,21 @@ internal static class AnthropicRequestWriter
                 }
 
                 w.WriteEndArray();
+                break;
+            case Enum e:
+                w.WriteStringValue(e.ToString());
+                break;
+            case char c:
+                w.WriteStringValue(c.ToString());
+                break;
+            case DateTimeOffset or DateTime or Guid or TimeSpan or DateOnly or TimeOnly or Uri:
+                // Plain values a tool may well return: their invariant text (ISO 8601 for times), never a type name.
+                w.WriteStringValue(value is IFormattable formattable
+                    ? formattable.ToString(value is DateTimeOffset or DateTime ? "O" : null, System.Globalization.CultureInfo.InvariantCulture)
+                    : value.ToString());
+                break;
+            case sbyte or ushort:
+                w.WriteNumberValue(Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture));
                 break;
             default:
                 JsonSerializer.Serialize(w, value, SourceGeneratedTypeInfo(value.GetType()));

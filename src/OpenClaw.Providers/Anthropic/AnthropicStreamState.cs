@@ -245,6 +245,14 @@ internal sealed class AnthropicStreamState(string provider, int maxAccumulatedBy
         }
 
         _blocks[index] = block;
+        if (block.Kind == BlockKind.ToolUse)
+        {
+            // The call itself comes out whole at content_block_stop, which a long argument can keep minutes away; this
+            // content-less update tells the resilience layer the model has started answering (its first-content
+            // deadline ends here), while nothing visible has streamed yet (a failure before the call is still retried).
+            return new ChatResponseUpdate { Role = ChatRole.Assistant, ResponseId = _messageId, MessageId = _messageId, ModelId = _modelId };
+        }
+
         return redacted is null ? null : Update(AnthropicRequestWriter.RedactedThinking(redacted));
     }
 

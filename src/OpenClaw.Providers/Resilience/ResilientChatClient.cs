@@ -282,6 +282,14 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                             break;
                         }
 
+                        // Any update means the provider has started answering: the first-content deadline is met (a
+                        // tool call or hidden reasoning can take minutes before anything is visible). Committing still
+                        // waits for visible content, so a failure before it is retried.
+                        if (Interlocked.CompareExchange(ref _phase, Showing, Waiting) == Expired)
+                        {
+                            throw new TimeoutException();
+                        }
+
                         Held.Add(_updates.Current);
                         if (StreamedContent.IsVisible(_updates.Current))
                         {

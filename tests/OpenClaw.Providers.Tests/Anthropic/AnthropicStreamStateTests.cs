@@ -145,6 +145,19 @@ public sealed class AnthropicStreamStateTests
     }
 
     [Fact]
+    public void Plain_values_a_tool_may_return_are_written_as_their_text_never_refused_or_sent_as_a_type_name()
+    {
+        Assert.Equal("\"Friday\"", AnthropicRequestWriter.ResultText(DayOfWeek.Friday));
+        Assert.Equal("\"2026-11-25T04:30:00.0000000+00:00\"", AnthropicRequestWriter.ResultText(new DateTimeOffset(2026, 11, 25, 4, 30, 0, TimeSpan.Zero)));
+        Assert.Equal("\"0b6f5a2e-3c1d-4e5f-8a9b-0c1d2e3f4a5b\"", AnthropicRequestWriter.ResultText(Guid.Parse("0b6f5a2e-3c1d-4e5f-8a9b-0c1d2e3f4a5b")));
+        Assert.Equal("\"00:01:30\"", AnthropicRequestWriter.ResultText(TimeSpan.FromSeconds(90)));
+        Assert.Equal("\"x\"", AnthropicRequestWriter.ResultText('x'));
+        Assert.Equal("""["NaN","Infinity",1.5]""", AnthropicRequestWriter.ResultText(new object[] { double.NaN, double.PositiveInfinity, 1.5 }));
+        Assert.Equal("7", AnthropicRequestWriter.ResultText((ushort)7));
+        Assert.Equal("""{"greeting":"Grüße <b>"}""", AnthropicRequestWriter.ResultText(new Dictionary<string, object?> { ["greeting"] = "Grüße <b>" }));
+    }
+
+    [Fact]
     public void A_tool_result_of_a_type_that_needs_reflection_is_refused_naming_the_type_never_sent_as_its_type_name()
     {
         var body = () => Write(

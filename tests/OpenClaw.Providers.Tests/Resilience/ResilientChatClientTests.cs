@@ -277,6 +277,32 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_tool_call_that_takes_longer_than_the_deadline_to_generate_is_not_cut_once_the_model_started_answering()
+    {
+        var clock = new FakeTimeProvider();
+        var inner = new SlowToolCallChatClient();
+        using var client = new ResilientChatClient(inner, Provider, 2, new ProviderCircuit(Provider, clock), clock, _log, s_fast, TimeSpan.FromSeconds(60));
+
+        var reading = Task.Run(async () =>
+        {
+            var calls = new List<FunctionCallContent>();
+            await foreach (var update in client.GetStreamingResponseAsync(s_prompt, cancellationToken: Ct))
+            {
+                calls.AddRange(update.Contents.OfType<FunctionCallContent>());
+            }
+
+            return calls;
+        }, Ct);
+        await inner.Started.WaitAsync(Ct);
+        clock.Advance(TimeSpan.FromMinutes(5)); // the arguments take five minutes to generate
+        inner.Finish.SetResult();
+
+        var call = Assert.Single(await reading);
+        Assert.Equal("write_file", call.Name);
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
     public async Task Content_that_arrives_before_the_first_content_deadline_is_not_cut_when_the_deadline_passes()
     {
         var clock = new FakeTimeProvider();
@@ -516,4 +542,36 @@ public sealed class ResilientChatClientTests
 
     private ResilientChatClient Create(IChatClient inner, int maxRetries = 2) =>
         new(inner, Provider, maxRetries, new ProviderCircuit(Provider, _time), _time, _log, s_fast);
+}
+
+/// <summary>A provider that starts a tool call at once (a content-less update) and finishes it when told.</summary>
+internal sealed class SlowToolCallChatClient : IChatClient
+{
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _calls;
+
+    public Task Started => _started.Task;
+
+    public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        yield return new ChatResponseUpdate { Role = ChatRole.Assistant };
+        _started.TrySetResult();
+        await Finish.Task.WaitAsync(cancellationToken);
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent("c1", "write_file")]) { FinishReason = ChatFinishReason.ToolCalls };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
 }

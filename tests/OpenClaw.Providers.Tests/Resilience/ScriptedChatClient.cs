@@ -118,8 +118,9 @@ internal sealed class InstantTimeProvider : TimeProvider
 }
 
 /// <summary>
-/// A stream that stays alive without ever saying anything: content-less updates (keep-alives such as Anthropic's
-/// <c>ping</c> or OpenRouter's <c>: PROCESSING</c>) until the caller's token is cancelled.
+/// A stream that stays alive without ever saying anything: the provider sends only keep-alives (Anthropic's
+/// <c>ping</c>, OpenRouter's <c>: PROCESSING</c>), which the clients swallow, so no update comes until the caller's
+/// token is cancelled.
 /// </summary>
 internal sealed class KeepAliveOnlyChatClient : IChatClient
 {
@@ -135,12 +136,8 @@ internal sealed class KeepAliveOnlyChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
-        while (true)
-        {
-            await Task.Yield();
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate { Role = ChatRole.Assistant };
-        }
+        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        yield break;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
