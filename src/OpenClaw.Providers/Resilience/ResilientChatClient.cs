@@ -175,8 +175,8 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         return attempt;
     }
 
-    // The whole stream runs inside one circuit-breaker execution, so the breaker records how the stream ended (and a
-    // half-open circuit's single probe is the whole stream); the retry only waits for the first content (Started).
+    // Opening the stream and reading it up to its first content is one circuit-breaker execution; the retry waits for
+    // that (Started). A break after the first content is recorded separately (RecordLateFailureAsync).
     private async Task RunUnderCircuitAsync(StreamAttempt attempt, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -185,6 +185,23 @@ internal sealed class ResilientChatClient : DelegatingChatClient
             var outcome = await _circuit.Pipeline.ExecuteOutcomeAsync(
                 static (context, attempt) => attempt.RunAsync(context.CancellationToken), context, attempt).ConfigureAwait(false);
             attempt.FailStart(outcome.Exception is BrokenCircuitException broken ? _circuit.OpenError(broken) : outcome.Exception);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    // A stream that broke after its first token: the breaker already counted its start as a success, so the break is
+    // recorded as a failed call of its own (a provider whose streams keep breaking still opens the circuit). Ignored
+    // when the circuit is open already, or when the failure is not one the breaker counts.
+    private async ValueTask RecordLateFailureAsync(Exception failure)
+    {
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        try
+        {
+            _ = await _circuit.Pipeline.ExecuteOutcomeAsync(
+                static (_, error) => ValueTask.FromResult(Outcome.FromException<bool>(error)), context, failure).ConfigureAwait(false);
         }
         finally
         {
@@ -245,7 +262,6 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         private const int Showing = 1;
         private const int Expired = 2;
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<Exception?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private IAsyncEnumerator<ChatResponseUpdate>? _updates;
         private bool _ended;
         private Exception? _failure;
@@ -318,9 +334,11 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 return Outcome.FromException<bool>(error);
             }
 
+            // The provider answered: the breaker records a success now, not when the stream ends, so a half-open
+            // circuit's probe closes it at the first token instead of holding every other request off for the whole
+            // answer. A failure after this point is recorded on its own (FinishAsync).
             _started.TrySetResult();
-            var failure = await _done.Task.ConfigureAwait(false);
-            return failure is null ? Outcome.FromResult(true) : Outcome.FromException<bool>(failure);
+            return Outcome.FromResult(true);
         }
 
         /// <summary>The first-content timeout fired: cancels the attempt unless its content already arrived.</summary>
@@ -377,10 +395,14 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         public async ValueTask FinishAsync()
         {
             await DisposeUpdatesAsync().ConfigureAwait(false);
-            _done.TrySetResult(_failure);
             if (Run is not null)
             {
                 await Run.ConfigureAwait(false);
+            }
+
+            if (_failure is ProviderException { IsTransient: true } broken)
+            {
+                await call.Owner.RecordLateFailureAsync(broken).ConfigureAwait(false);
             }
         }
 

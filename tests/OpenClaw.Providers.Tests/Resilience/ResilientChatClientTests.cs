@@ -492,16 +492,51 @@ public sealed class ResilientChatClientTests
         var inner = new ScriptedChatClient(ScriptedStep.AnswerThenFail(cut, "Hel"));
         using var client = new ResilientChatClient(inner, Provider, maxRetries: 2, circuit, clock, _log);
 
-        for (var i = 0; i < 4; i++)
+        // Each broken stream is a started call (a success) and a break (a failure): half of four calls after two.
+        for (var i = 0; i < 2; i++)
         {
-            await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+            var broken = await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
+            Assert.Equal(ProviderFailure.Interrupted, broken.Failure);
         }
 
         Assert.True(circuit.IsOpen);
-        Assert.Equal(4, inner.Calls);
         var error = await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(client));
         Assert.Equal(ProviderFailure.CircuitOpen, error.Failure);
-        Assert.Equal(4, inner.Calls);
+        Assert.Equal(2, inner.Calls);
+    }
+
+    [Fact]
+    public async Task A_half_open_probe_closes_the_circuit_at_its_first_token_not_at_the_end_of_a_long_answer()
+    {
+        var clock = new FakeTimeProvider();
+        var circuit = new ProviderCircuit(Provider, clock);
+        var failing = new ScriptedChatClient(ScriptedStep.Status(Provider, 500));
+        using (var breaker = new ResilientChatClient(failing, Provider, maxRetries: 0, circuit, clock, _log))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await Assert.ThrowsAsync<ProviderException>(() => ReadAllAsync(breaker));
+            }
+        }
+
+        Assert.True(circuit.IsOpen);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var slow = new GatedAnswerChatClient();
+        using var client = new ResilientChatClient(slow, Provider, maxRetries: 0, circuit, clock, _log);
+        await using var probe = client.GetStreamingResponseAsync(s_prompt, cancellationToken: Ct).GetAsyncEnumerator(Ct);
+
+        Assert.True(await probe.MoveNextAsync()); // the first token of a long answer
+        Assert.Equal("Hel", probe.Current.Text);
+        Assert.False(circuit.IsOpen);
+        var other = await client.GetResponseAsync(s_prompt, cancellationToken: Ct); // while the probe still streams
+        Assert.Equal("Hello", other.Text);
+
+        slow.Finish.SetResult();
+        while (await probe.MoveNextAsync())
+        {
+        }
+
+        Assert.False(circuit.IsOpen);
     }
 
     [Fact]
@@ -567,6 +602,36 @@ internal sealed class SlowToolCallChatClient : IChatClient
         _started.TrySetResult();
         await Finish.Task.WaitAsync(cancellationToken);
         yield return new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent("c1", "write_file")]) { FinishReason = ChatFinishReason.ToolCalls };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>Answers "Hel" at once and the rest when told; calls after the first answer in full at once.</summary>
+internal sealed class GatedAnswerChatClient : IChatClient
+{
+    private int _calls;
+
+    public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var first = Interlocked.Increment(ref _calls) == 1;
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "Hel");
+        if (first)
+        {
+            await Finish.Task.WaitAsync(cancellationToken);
+        }
+
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "lo") { FinishReason = ChatFinishReason.Stop };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
