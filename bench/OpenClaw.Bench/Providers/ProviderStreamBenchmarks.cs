@@ -2,11 +2,15 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenClaw.Core.Config;
 using OpenClaw.Core.Credentials;
+using OpenClaw.Core.State;
 using OpenClaw.Providers;
 using OpenClaw.Providers.Anthropic;
 using OpenClaw.Providers.OpenAI;
+using OpenClaw.Providers.Registry;
 using OpenClaw.Providers.Resilience;
+using OpenClaw.Testing;
 using OpenClaw.Testing.Providers;
 
 namespace OpenClaw.Bench.Providers;
@@ -33,6 +37,8 @@ public class ProviderStreamBenchmarks
     private FakeModelServer _server = null!;
     private HttpClient _rawHttp = null!;
     private HttpClient _clientHttp = null!;
+    private TempDirectory _stateDir = null!;
+    private CredentialStore _store = null!;
     private ResilientChatClient _client = null!;
     private Uri _rawUrl = null!;
     private string _rawBody = "";
@@ -56,6 +62,9 @@ public class ProviderStreamBenchmarks
         _rawHttp = new HttpClient();
         var timeouts = new ProviderTimeouts(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90));
         _clientHttp = ProviderHttp.CreateClient(Provider, timeouts, TimeProvider.System);
+        _stateDir = new TempDirectory();
+        _store = new CredentialStore(new StatePaths(_stateDir.Path));
+        _store.SetAsync(Provider, new Secret("bench-key")).GetAwaiter().GetResult();
         IChatClient raw;
         if (Provider == "anthropic")
         {
@@ -107,6 +116,8 @@ public class ProviderStreamBenchmarks
         _clientHttp.Dispose();
         _rawHttp.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _store.Dispose();
+        _stateDir.Dispose();
     }
 
     /// <summary>Baseline: POST and read raw bytes until the first text token's bytes arrive.</summary>
@@ -205,23 +216,18 @@ public class ProviderStreamBenchmarks
         return request;
     }
 
-    private ProviderEndpoint Endpoint(Uri baseUrl) => new()
+    private ProviderEndpoint Endpoint(Uri baseUrl)
     {
-        Name = Provider,
-        BaseUrl = baseUrl,
-        Http = _clientHttp,
-        Credential = new StaticCredential(),
-    };
-
-    private sealed class StaticCredential : IProviderCredential
-    {
-        private static readonly Secret s_key = new("bench-key");
-
-        public bool IsOAuth => false;
-
-        public ValueTask<Secret?> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult<Secret?>(s_key);
-
-        public ValueTask<Secret?> RefreshAfterUnauthorizedAsync(Secret rejected, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<Secret?>(null);
+        // The key comes the way the gateway gets it: a "cred:" reference resolved on every request from the credential
+        // store (file read and AES-GCM decryption included in the measured time).
+        var type = Provider == "anthropic" ? ProviderType.Anthropic : ProviderType.OpenAI;
+        var options = new ProviderOptions { Name = Provider, Type = type, ApiKey = SecretReference.Credential(Provider), BaseUrl = baseUrl.AbsoluteUri };
+        return new ProviderEndpoint
+        {
+            Name = Provider,
+            BaseUrl = baseUrl,
+            Http = _clientHttp,
+            Credential = new ProviderCredential(options, new SecretResolver(_store, _ => null), oauth: null),
+        };
     }
 }
