@@ -55,6 +55,7 @@ public static class ConfigSchema
             Int<GatewayLimitsOptions>("sendQueueMessages", "Messages waiting to be sent on one WebSocket before the client counts as too slow.", 1, 1_000_000, o => o.SendQueueMessages, (o, v) => o with { SendQueueMessages = v }),
             Int<GatewayLimitsOptions>("sendQueueBytes", "Bytes waiting to be sent on one WebSocket before the client counts as too slow.", 65536, OneGiB, o => o.SendQueueBytes, (o, v) => o with { SendQueueBytes = v }),
             Int<GatewayLimitsOptions>("maxConcurrentRequestsPerSocket", "Requests one WebSocket may have running at once.", 1, 100_000, o => o.MaxConcurrentRequestsPerSocket, (o, v) => o with { MaxConcurrentRequestsPerSocket = v }),
+            Int<GatewayLimitsOptions>("maxConcurrentRuns", "Agent runs (of different sessions) at once; more wait in order.", 1, 1024, o => o.MaxConcurrentRuns, (o, v) => o with { MaxConcurrentRuns = v }),
             Int<GatewayLimitsOptions>("shutdownTimeoutSeconds", "Seconds a stopping gateway waits for requests in flight.", 0, 3600, o => o.ShutdownTimeoutSeconds, (o, v) => o with { ShutdownTimeoutSeconds = v }),
         ]);
 
@@ -99,6 +100,15 @@ public static class ConfigSchema
         ],
         AfterProvider);
 
+    private static readonly ObjectType<WebFetchOptions> s_webFetch = new(
+        "The web_fetch tool.", _ => new WebFetchOptions(), new WebFetchOptions(),
+        [
+            new Field<WebFetchOptions, bool>("enabled", "Whether the agent may fetch web pages at all.", BoolType.Instance, o => o.Enabled, (o, v) => o with { Enabled = v }),
+            new Field<WebFetchOptions, bool>("allowPrivateNetwork", "Whether loopback, private and link-local addresses may be fetched.", BoolType.Instance, o => o.AllowPrivateNetwork, (o, v) => o with { AllowPrivateNetwork = v }),
+            Int<WebFetchOptions>("maxBytes", "The largest response body kept, in bytes.", 1024, OneGiB, o => o.MaxBytes, (o, v) => o with { MaxBytes = v }),
+            Int<WebFetchOptions>("timeoutSeconds", "How long one fetch may take, in seconds.", 1, 3600, o => o.TimeoutSeconds, (o, v) => o with { TimeoutSeconds = v }),
+        ]);
+
     private static readonly ObjectType<ToolsOptions> s_tools = new(
         "Which tools the agent may use.", _ => new ToolsOptions(), new ToolsOptions(),
         [
@@ -107,6 +117,8 @@ public static class ConfigSchema
             new Field<ToolsOptions, ToolApproval>("approval", "When a tool call needs approval.",
                 new EnumType<ToolApproval>(("never", ToolApproval.Never), ("dangerous", ToolApproval.Dangerous), ("always", ToolApproval.Always)),
                 o => o.Approval, (o, v) => o with { Approval = v }),
+            Int<ToolsOptions>("approvalTimeoutSeconds", "Seconds a tool call waits for approvals.resolve before it is denied.", 1, 86_400, o => o.ApprovalTimeoutSeconds, (o, v) => o with { ApprovalTimeoutSeconds = v }),
+            new Field<ToolsOptions, WebFetchOptions>("webFetch", "The web_fetch tool (off unless enabled).", s_webFetch, o => o.WebFetch, (o, v) => o with { WebFetch = v }),
         ]);
 
     private static readonly ObjectType<SandboxOptions> s_sandbox = new(
@@ -118,6 +130,7 @@ public static class ConfigSchema
             Int<SandboxOptions>("timeoutSeconds", "Wall-clock limit of one tool process in seconds.", 1, 86_400, o => o.TimeoutSeconds, (o, v) => o with { TimeoutSeconds = v }),
             Int<SandboxOptions>("memoryMb", "Memory limit in MiB.", 16, 1_048_576, o => o.MemoryMb, (o, v) => o with { MemoryMb = v }),
             Int<SandboxOptions>("maxProcesses", "The most processes at once.", 1, 65_536, o => o.MaxProcesses, (o, v) => o with { MaxProcesses = v }),
+            Int<SandboxOptions>("cpuSeconds", "CPU-time limit of one tool process in seconds.", 1, 86_400, o => o.CpuSeconds, (o, v) => o with { CpuSeconds = v }),
             Int<SandboxOptions>("maxOutputBytes", "The most output kept from one process, in bytes.", 1024, OneGiB, o => o.MaxOutputBytes, (o, v) => o with { MaxOutputBytes = v }),
         ]);
 
@@ -131,6 +144,7 @@ public static class ConfigSchema
             Int<AgentOptions>("maxTokens", "The most tokens in one model response.", 1, 1_000_000, o => o.MaxTokens, (o, v) => o with { MaxTokens = v }),
             new Field<AgentOptions, double>("temperature", "Sampling temperature.", new NumberType(0, 2), o => o.Temperature, (o, v) => o with { Temperature = v }),
             Int<AgentOptions>("maxTurns", "The most model calls in one turn.", 1, 1000, o => o.MaxTurns, (o, v) => o with { MaxTurns = v }),
+            Int<AgentOptions>("contextTokens", "The model's context window in tokens; older turns are summarised or dropped to stay under it.", 1024, 100_000_000, o => o.ContextTokens, (o, v) => o with { ContextTokens = v }),
             Int<AgentOptions>("turnTimeoutSeconds", "How long one turn may take, in seconds.", 1, 86_400, o => o.TurnTimeoutSeconds, (o, v) => o with { TurnTimeoutSeconds = v }),
             new Field<AgentOptions, string?>("workspace", "The working directory (default \"<state dir>/workspace\", or \"<state dir>/workspace-<id>\" for other agents; relative paths are under the state dir).",
                 s_path, o => o.Workspace, (o, v) => o with { Workspace = v! }, writeDefault: false),

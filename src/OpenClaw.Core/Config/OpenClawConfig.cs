@@ -135,6 +135,9 @@ public sealed record GatewayLimitsOptions
 
     /// <summary>Seconds a stopping gateway waits for requests in flight before it closes connections.</summary>
     public int ShutdownTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>Agent runs of different sessions at once; further runs wait in order.</summary>
+    public int MaxConcurrentRuns { get; init; } = 4;
 }
 
 /// <summary>The wire format a provider speaks.</summary>
@@ -272,6 +275,9 @@ public sealed record AgentOptions
     /// <summary>How long one turn may take, in seconds.</summary>
     public int TurnTimeoutSeconds { get; init; } = 600;
 
+    /// <summary>The model's context window in tokens; the history is cut down to fit under it.</summary>
+    public int ContextTokens { get; init; } = 200_000;
+
     /// <summary>The agent's working directory (absolute; relative paths in the file are resolved against the state directory).</summary>
     public required string Workspace { get; init; }
 
@@ -321,6 +327,28 @@ public sealed record ToolsOptions
 
     /// <summary>When a tool call needs approval.</summary>
     public ToolApproval Approval { get; init; } = ToolApproval.Dangerous;
+
+    /// <summary>Seconds a tool call waits for a decision before it is denied.</summary>
+    public int ApprovalTimeoutSeconds { get; init; } = 300;
+
+    /// <summary>The web_fetch tool.</summary>
+    public WebFetchOptions WebFetch { get; init; } = new();
+}
+
+/// <summary><c>agents.&lt;id&gt;.tools.webFetch</c>.</summary>
+public sealed record WebFetchOptions
+{
+    /// <summary>Whether the agent may fetch web pages at all (off by default).</summary>
+    public bool Enabled { get; init; }
+
+    /// <summary>Whether loopback, private and link-local addresses may be fetched.</summary>
+    public bool AllowPrivateNetwork { get; init; }
+
+    /// <summary>The largest response body kept, in bytes.</summary>
+    public int MaxBytes { get; init; } = 2_097_152;
+
+    /// <summary>How long one fetch may take, in seconds.</summary>
+    public int TimeoutSeconds { get; init; } = 30;
 }
 
 /// <summary><c>agents.&lt;id&gt;.sandbox</c>.</summary>
@@ -334,6 +362,9 @@ public sealed record SandboxOptions
 
     /// <summary>Memory limit in MiB.</summary>
     public int MemoryMb { get; init; } = 1024;
+
+    /// <summary>CPU-time limit of one tool process, in seconds.</summary>
+    public int CpuSeconds { get; init; } = 120;
 
     /// <summary>The most processes a tool may run at once.</summary>
     public int MaxProcesses { get; init; } = 256;

@@ -18,6 +18,7 @@ public sealed class ConfigDiffTests
     [InlineData("sendQueueBytes", 70000)]
     [InlineData("maxConcurrentRequestsPerSocket", 3)]
     [InlineData("shutdownTimeoutSeconds", 1)]
+    [InlineData("maxConcurrentRuns", 2)]
     public void Compare_EachGatewayLimitEdited_IsSeen(string key, int value)
     {
         // An edit the diff does not see is reported "unchanged" and not applied live.
