@@ -1,0 +1,19 @@
+using System.Text.Json;
+using OpenClaw.Agents.Tools;
+using OpenClaw.Core.Events;
+using OpenClaw.Core.Identifiers;
+
+namespace OpenClaw.Agents.Runtime;
+
+/// <summary>A session's state for the state tools: read from the log, written as <c>state_changed</c> events.</summary>
+internal sealed class SessionStateAccess(IEventStore store, SessionKey sessionKey) : IToolSessionState
+{
+    public async ValueTask<JsonElement?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var projection = await store.GetProjectionAsync(sessionKey, atSeq: null, cancellationToken).ConfigureAwait(false);
+        return projection?.GetState(key)?.Value;
+    }
+
+    public async ValueTask SetAsync(string key, JsonElement? value, CancellationToken cancellationToken) =>
+        await store.AppendAsync(new StateChanged { SessionKey = sessionKey, Key = key, Value = value }, cancellationToken).ConfigureAwait(false);
+}
