@@ -53,7 +53,7 @@ public sealed record ConfigChange(
 public sealed class ConfigMonitorOptions
 {
     /// <summary>The keys (and everything under them) a running gateway cannot change: it binds its socket, picks its log format and loads its plugins once, at start.</summary>
-    public static readonly IReadOnlyList<string> DefaultRestartRequiredKeys = ["gateway.bind", "gateway.port", "gateway.limits.shutdownTimeoutSeconds", "logging.format", "plugins"];
+    public static readonly IReadOnlyList<string> DefaultRestartRequiredKeys = ["gateway.bind", "gateway.port", "gateway.limits.shutdownTimeoutSeconds", "gateway.limits.maxConcurrentRuns", "logging.format", "plugins"];
 
     /// <summary>How long the file must be quiet before it is reloaded, so an editor's several writes count as one edit (default 250 ms).</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Agents.Runtime;
 using OpenClaw.Core;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.Credentials;
@@ -17,6 +18,7 @@ using OpenClaw.Core.State;
 using Microsoft.Extensions.Hosting;
 using OpenClaw.Gateway.Events;
 using OpenClaw.Gateway.Auth;
+using OpenClaw.Gateway.Chat;
 using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Methods;
 using OpenClaw.Gateway.Rpc;
@@ -127,6 +129,7 @@ public static partial class GatewayHost
             time,
             sp.GetService<ILoggerFactory>()));
         builder.Services.AddSingleton<IRpcMethodGroup, ProvidersMethods>();
+        builder.Services.AddAgents(config);
         configureServices?.Invoke(builder.Services);
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
@@ -186,6 +189,7 @@ public static partial class GatewayHost
             static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null));
         StartWatchingConfig(app);
         app.Lifetime.ApplicationStarted.Register(() => _ = ReportProvidersAsync(app));
+        app.Lifetime.ApplicationStarted.Register(() => _ = RecoverSessionsAsync(app));
         return app;
     }
 
@@ -216,6 +220,30 @@ public static partial class GatewayHost
             LogProviderReportFailed(logger, ex.GetType().Name);
         }
     }
+
+    // Tool calls a stopped gateway left without a result get a failed one, so every session's next turn is valid.
+    private static async Task RecoverSessionsAsync(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenClaw.Gateway.Agents");
+        try
+        {
+            var repaired = await app.Services.GetRequiredService<AgentRuntime>().RecoverAsync(app.Lifetime.ApplicationStopping);
+            if (repaired > 0)
+            {
+                LogRecovered(logger, repaired);
+            }
+        }
+        catch (Exception ex) when (ex is OpenClawException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogRecoveryFailed(logger, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "{Count} tool calls interrupted by the last stop were recorded as failed")]
+    private static partial void LogRecovered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Repairing sessions interrupted by the last stop failed ({Error})")]
+    private static partial void LogRecoveryFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "Provider {Provider} cannot be used yet: {Problem}")]
     private static partial void LogProviderUnusable(ILogger logger, string provider, string problem);

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Agents.Runtime;
+using OpenClaw.Agents.Sandbox;
 using OpenClaw.Core.Events;
 using OpenClaw.Gateway.Auth;
 using OpenClaw.Gateway.Hosting;
@@ -76,6 +78,14 @@ internal static class GatewayRpcExtensions
             ["failure"] = FailureName(e.Failure),
             ["retryAfterSeconds"] = e.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null,
         }),
+        AgentException e => e.Kind switch
+        {
+            AgentErrorKind.NotFound => new RpcError(RpcErrorCodes.NotFound, e.Message),
+            AgentErrorKind.Conflict => new RpcError(RpcErrorCodes.Conflict, e.Message),
+            AgentErrorKind.Forbidden => new RpcError(RpcErrorCodes.Forbidden, e.Message),
+            _ => new RpcError(RpcErrorCodes.InvalidParams, e.Message, e.Field is null ? null : new JsonObject { ["field"] = e.Field }),
+        },
+        SandboxUnavailableException e => new RpcError(RpcErrorCodes.SandboxUnavailable, e.Message),
         _ => null,
     };
 

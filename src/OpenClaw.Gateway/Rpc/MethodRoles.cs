@@ -42,6 +42,17 @@ internal static class MethodRoles
         ["models.list"] = Role.Viewer,
         ["usage.summary"] = Role.Viewer,
 
+        // Chat, agents, tools and approvals
+        ["chat.send"] = Role.Operator,
+        ["chat.abort"] = Role.Operator,
+        ["chat.history"] = Role.Viewer,
+        ["agents.list"] = Role.Viewer,
+        ["agents.get"] = Role.Viewer,
+        ["tools.list"] = Role.Viewer,
+        ["tools.execute"] = Role.Operator,
+        ["approvals.list"] = Role.Operator,
+        ["approvals.resolve"] = Role.Operator,
+
         // Config and events
         ["config.get"] = Role.Viewer,
         ["config.validate"] = Role.Viewer,
