@@ -128,6 +128,18 @@ internal static class ContextBuilder
             }
 
             open.Clear();
+            if (results is not null && assistant is not null)
+            {
+                // Results are recorded as each tool finishes; the model gets them in the order it called the tools.
+                var order = assistant.Contents.OfType<FunctionCallContent>().Select((c, i) => (c.CallId, i)).ToDictionary(x => x.CallId, x => x.i, StringComparer.Ordinal);
+                var sorted = results.Contents.OrderBy(c => c is FunctionResultContent r && order.TryGetValue(r.CallId, out var i) ? i : int.MaxValue).ToList();
+                results.Contents.Clear();
+                foreach (var content in sorted)
+                {
+                    results.Contents.Add(content);
+                }
+            }
+
             if (assistant is { Contents.Count: 0 })
             {
                 entries.RemoveAll(e => ReferenceEquals(e.Message, assistant));
