@@ -206,6 +206,11 @@ public static partial class GatewayHost
                 .SelectMany(a => a.Fallbacks.Prepend(a.Model))
                 .Select(m => ModelReference.Parse(m).Provider)
                 .ToHashSet(StringComparer.Ordinal);
+            foreach (var agent in config.Agents.Values.Where(a => a.Sandbox.Level == SandboxLevel.None).OrderBy(a => a.Id, StringComparer.Ordinal))
+            {
+                LogUnsandboxed(logger, agent.Id);
+            }
+
             var registry = app.Services.GetRequiredService<ProviderRegistry>();
             foreach (var status in await registry.GetStatusAsync(app.Lifetime.ApplicationStopping))
             {
@@ -244,6 +249,9 @@ public static partial class GatewayHost
 
     [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Repairing sessions interrupted by the last stop failed ({Error})")]
     private static partial void LogRecoveryFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 1044, Level = LogLevel.Warning, Message = "Agent {Agent} runs tools WITHOUT isolation (agents.{Agent}.sandbox.level is \"none\"): its commands can read and change everything this user can")]
+    private static partial void LogUnsandboxed(ILogger logger, string agent);
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "Provider {Provider} cannot be used yet: {Problem}")]
     private static partial void LogProviderUnusable(ILogger logger, string provider, string problem);
