@@ -4,7 +4,18 @@ set -euo pipefail
 bin="$(realpath "$1")"
 state="$(mktemp -d)"
 out="$state/gateway.out"
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"' EXIT
+# A loopback stand-in for a model provider (OpenAI wire format), so chat runs for real under NativeAOT.
+node "$(dirname "${BASH_SOURCE[0]}")/mock-model.mjs" 0 >"$state/mock.out" 2>&1 &
+mock=$!
+trap 'kill "$pid" "$mock" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"' EXIT
+for _ in $(seq 1 50); do grep -q listening "$state/mock.out" && break; sleep 0.1; done
+model_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/v1' "$state/mock.out")
+cat >"$state/openclaw.json" <<JSON
+{
+  providers: { mock: { type: "openai-compatible", baseUrl: "$model_url", maxRetries: 0 } },
+  agents: { default: { model: "mock/mock", tools: { approval: "never" } } },
+}
+JSON
 OPENCLAW_STATE_DIR="$state" "$bin" gateway run --port 0 >"$out" 2>&1 &
 pid=$!
 address=""
@@ -40,3 +51,12 @@ login=$(OPENCLAW_GATEWAY_TOKEN= rpc auth.login '{"username":"smoke","password":"
 check "auth.login" '"refreshToken"' "$login"
 check "bad params name the field" 'limmit' "$(rpc sessions.list '{"limmit":5}' 2>&1 || true)"
 check "WebSocket through rpc stdio" '"result"' "$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"system.methods"}' | "$bin" rpc stdio --url "$address" --wait 5)"
+
+# Chat under NativeAOT: the runtime, the provider client, source-generated events and the exec tool in the sandbox.
+session=$(rpc sessions.create '{}' | grep -oE 'agent:[^"]+')
+check "chat.send with wait gets the model's reply" '"reply": *"pong"' "$(rpc chat.send "{\"sessionKey\":\"$session\",\"message\":\"hi\",\"wait\":true}")"
+check "a tool call runs exec in the sandbox and its output goes back to the model" 'smoke-exec-ok' \
+  "$(rpc chat.send "{\"sessionKey\":\"$session\",\"message\":\"run echo smoke-exec-ok\",\"wait\":true}")"
+check "chat.history" '"role": *"tool"' "$(rpc chat.history "{\"sessionKey\":\"$session\"}")"
+check "agents.list" '"mock/mock"' "$(rpc agents.list)"
+check "tools.list" '"inputSchema"' "$(rpc tools.list)"

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -7,11 +8,14 @@ namespace OpenClaw.Agents.Runtime;
 /// <summary>Small JSON values written by hand (no reflection, so NativeAOT keeps working).</summary>
 internal static class Json
 {
+    // Models read these values as text: "it's" must stay "it's", not "it\u0027s" (nothing here is embedded in HTML).
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>An object whose members <paramref name="write"/> writes.</summary>
     public static JsonElement Object(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
         {
             writer.WriteStartObject();
             write(writer);
@@ -26,7 +30,7 @@ internal static class Json
     public static JsonElement String(string value)
     {
         var buffer = new ArrayBufferWriter<byte>(value.Length + 8);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
         {
             writer.WriteStringValue(value);
         }
