@@ -58,7 +58,10 @@ internal static class StatusEndpoints
         var stats = await services.GetRequiredService<IEventStore>().GetStatsAsync(context.RequestAborted);
         using var process = Process.GetCurrentProcess();
         var text = services.GetRequiredService<GatewayMetrics>().Render(
-            stats.Active, stats.Total, process.WorkingSet64, services.GetRequiredService<GatewayClock>().UptimeSeconds);
+            stats.Active, stats.Total, process.WorkingSet64, services.GetRequiredService<GatewayClock>().UptimeSeconds)
+            + GatewayMetrics.AgentGauges(
+                services.GetRequiredService<OpenClaw.Agents.Runtime.AgentRuntime>().ActiveRuns,
+                services.GetRequiredService<OpenClaw.Agents.Approvals.ApprovalBroker>().List().Count);
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await context.Response.WriteAsync(text);
     }

@@ -82,6 +82,15 @@ internal sealed class GatewayMetrics
         return text.ToString();
     }
 
+    /// <summary>The agent runtime's gauges: runs queued or running, and tool calls waiting for approval.</summary>
+    public static string AgentGauges(int activeRuns, int pendingApprovals)
+    {
+        var text = new StringBuilder(256);
+        Gauge(text, "openclaw_agent_runs_active", "Agent runs queued or running.", activeRuns);
+        Gauge(text, "openclaw_approvals_pending", "Tool calls waiting for approvals.resolve.", pendingApprovals);
+        return text.ToString();
+    }
+
     private static void Gauge(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
 

@@ -159,6 +159,9 @@ public sealed class ChatTests : IAsyncLifetime
         Assert.Equal("rm it", asked.GetProperty("params").GetProperty("params").GetProperty("text").GetString());
         Assert.Empty(_danger.Calls); // nothing ran before the decision
 
+        var metrics = await gateway.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
+        Assert.Contains("openclaw_approvals_pending 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("openclaw_agent_runs_active 1", metrics, StringComparison.Ordinal);
         var listed = (await ws.ResultAsync("approvals.list", null, Ct)).GetProperty("approvals").EnumerateArray().Single();
         Assert.Equal(approvalId, listed.GetProperty("approvalId").GetString());
 
