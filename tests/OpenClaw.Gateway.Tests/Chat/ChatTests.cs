@@ -119,10 +119,15 @@ public sealed class ChatTests : IAsyncLifetime
         var runId = (await ws.ResultAsync("chat.send", Send(session, "do two things"), Ct)).GetProperty("runId").GetString()!;
 
         // The second tool finishes while the first still waits: they run at the same time.
-        await _danger.Entered.Task.WaitAsync(TestTimeouts.Default, Ct);
-        await _echo.Entered.Task.WaitAsync(TestTimeouts.Default, Ct);
+        var events = new List<JsonElement>();
+        while (events.Count == 0 || Kind(events[^1]) != "tool_result")
+        {
+            events.Add((await ws.WaitForNotificationAsync(p => p.GetProperty("runId").GetString() == runId, Ct)).GetProperty("params"));
+        }
+
+        Assert.True(_echo.Entered.Task.IsCompleted && !_echo.Gate.Task.IsCompleted, "the first tool is still running");
         _echo.Gate.SetResult();
-        var events = await RunEventsAsync(ws, runId);
+        events.AddRange(await RunEventsAsync(ws, runId));
 
         var kinds = events.Select(Kind).Where((k, i) => k != "delta" || i == 0 || Kind(events[i - 1]) != "delta"); // a run of deltas as one
         Assert.Equal(["delta", "tool_call", "tool_call", "tool_result", "tool_result", "delta", "done"], kinds);
