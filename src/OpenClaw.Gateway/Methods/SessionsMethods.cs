@@ -17,7 +17,7 @@ namespace OpenClaw.Gateway.Methods;
 /// Ids are checked by Core's id rules and a bad one is <c>-32602</c> naming its field; a limit outside its range is
 /// refused (not clamped) the same way. Missing sessions are <c>-32003</c>, ended ones <c>-32005</c>.
 /// </remarks>
-internal sealed class SessionsMethods(IEventStore store, LiveConfig config) : IRpcMethodGroup
+internal sealed class SessionsMethods(IEventStore store, LiveConfig config, OpenClaw.Agents.Runtime.AgentRuntime runtime) : IRpcMethodGroup
 {
     /// <summary>The channel of a session created over RPC when none is named: the dashboard's web chat.</summary>
     public const string DefaultChannel = "web";
@@ -160,6 +160,9 @@ internal sealed class SessionsMethods(IEventStore store, LiveConfig config) : IR
         try
         {
             var ended = await store.EndSessionAsync(key, p.Reason, cancellationToken);
+
+            // Nothing can be recorded in an ended session: its running or waiting turns stop now.
+            runtime.AbortSession(key);
             return new SessionsEndResult(ended.SessionKey.ToString(), ended.Seq);
         }
         catch (EventStoreException ex) when (ex.Kind == EventStoreErrorKind.Invalid)

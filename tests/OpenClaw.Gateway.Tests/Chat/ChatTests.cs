@@ -259,6 +259,25 @@ public sealed class ChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ending_a_session_stops_its_running_turn()
+    {
+        var gateway = await StartAsync();
+        await using var ws = await gateway.RpcSocketAsync(Ct);
+        var session = await NewSessionAsync(ws);
+        _echo.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _model.Enqueue(FakeReply.ToolCall("call_1", "echo", """{"text":"slow"}"""));
+
+        var runId = (await ws.ResultAsync("chat.send", Send(session, "go"), Ct)).GetProperty("runId").GetString()!;
+        await _echo.Entered.Task.WaitAsync(TestTimeouts.Default, Ct);
+        await ws.ResultAsync("sessions.end", $$"""{"sessionKey":"{{session}}"}""", Ct);
+        var events = await RunEventsAsync(ws, runId);
+
+        Assert.Equal("error", Kind(events[^1]));
+        Assert.True(_echo.Cancelled.Task.IsCompleted);
+        Assert.Equal("ended", (await ws.ResultAsync("sessions.get", $$"""{"sessionKey":"{{session}}"}""", Ct)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task The_turn_timeout_stops_a_run_and_says_which_setting_to_raise()
     {
         var gateway = await StartAsync(agentTop: "turnTimeoutSeconds: 1,");
