@@ -28,9 +28,18 @@ internal sealed class WebFetchTool : AgentTool
         }
         """;
 
+    private readonly Func<IPAddress, bool> _isPublic;
+
     public WebFetchTool()
+        : this(NetworkAddressPolicy.IsPublic)
+    {
+    }
+
+    /// <summary>Creates the tool with another address policy (tests treat their loopback server as public).</summary>
+    internal WebFetchTool(Func<IPAddress, bool> isPublic)
         : base(SchemaJson)
     {
+        _isPublic = isPublic;
     }
 
     public override string Name => "web_fetch";
@@ -221,7 +230,7 @@ internal sealed class WebFetchTool : AgentTool
         return null;
     }
 
-    private static SocketsHttpHandler CreateHandler(bool allowPrivateNetwork, string agentId) => new()
+    private SocketsHttpHandler CreateHandler(bool allowPrivateNetwork, string agentId) => new()
     {
         AllowAutoRedirect = false,
         UseCookies = false,
@@ -233,7 +242,7 @@ internal sealed class WebFetchTool : AgentTool
     };
 
     /// <summary>Resolves the host and connects to the first allowed address, checking the address actually connected to.</summary>
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivateNetwork, string agentId, CancellationToken cancellationToken)
+    private async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivateNetwork, string agentId, CancellationToken cancellationToken)
     {
         var host = endPoint.Host.Trim('[', ']');
         var addresses = IPAddress.TryParse(host, out var literal)
@@ -243,7 +252,7 @@ internal sealed class WebFetchTool : AgentTool
         SocketException? failure = null;
         foreach (var address in addresses)
         {
-            if (!allowPrivateNetwork && !NetworkAddressPolicy.IsPublic(address))
+            if (!allowPrivateNetwork && !_isPublic(address))
             {
                 refused ??= address;
                 continue;
@@ -253,7 +262,7 @@ internal sealed class WebFetchTool : AgentTool
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken).ConfigureAwait(false);
-                if (!allowPrivateNetwork && (socket.RemoteEndPoint is not IPEndPoint remote || !NetworkAddressPolicy.IsPublic(remote.Address)))
+                if (!allowPrivateNetwork && (socket.RemoteEndPoint is not IPEndPoint remote || !_isPublic(remote.Address)))
                 {
                     throw new WebFetchRefusedException(Refusal(host, address, agentId));
                 }

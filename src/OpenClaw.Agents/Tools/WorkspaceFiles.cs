@@ -402,6 +402,11 @@ internal sealed class WorkspaceFiles : IDisposable
         try
         {
             CheckInside(LinuxFiles.RealPath(handle), display);
+            if ((File.GetAttributes(handle) & FileAttributes.Directory) != 0)
+            {
+                throw new ToolFailureException($"'{display}' is a directory.");
+            }
+
             if (!IsRegular(handle))
             {
                 throw new ToolFailureException($"'{display}' is not a regular file.");
