@@ -43,7 +43,13 @@ internal sealed class GrepTool : AgentTool
 
     protected override async ValueTask<ToolOutcome> RunAsync(JsonElement parameters, ToolContext context, CancellationToken cancellationToken)
     {
-        var regex = Compile(ToolJson.GetString(parameters, "pattern") ?? "", ToolJson.GetBoolean(parameters, "ignore_case"));
+        var pattern = ToolJson.GetString(parameters, "pattern");
+        if (string.IsNullOrEmpty(pattern))
+        {
+            throw new ToolFailureException("pattern must not be empty.");
+        }
+
+        var regex = Compile(pattern, ToolJson.GetBoolean(parameters, "ignore_case"));
         var globText = ToolJson.GetString(parameters, "glob");
         var filter = string.IsNullOrEmpty(globText) ? null : GlobPattern.Parse(globText);
         var maxResults = (int)(ToolJson.GetInteger(parameters, "max_results", 1, MaxResultsLimit) ?? DefaultMaxResults);
