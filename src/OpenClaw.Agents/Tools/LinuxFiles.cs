@@ -8,7 +8,8 @@ namespace OpenClaw.Agents.Tools;
 /// <remarks>
 /// Flag values are the asm-generic ones that x86-64 and arm64 share. Directories are opened with <c>O_RDONLY</c>, not
 /// <c>O_DIRECTORY</c> (whose value differs between them); <c>openat</c> on a descriptor that is not a directory fails
-/// with <c>ENOTDIR</c> anyway.
+/// with <c>ENOTDIR</c> anyway. Objects are first opened with <c>O_PATH</c> (no I/O, no side effects of opening a device),
+/// checked, then reopened with the access needed through <c>/proc/self/fd/N</c>, which opens the same inode.
 /// </remarks>
 internal static class LinuxFiles
 {
@@ -18,6 +19,9 @@ internal static class LinuxFiles
     public const int Create = 0x40;
     public const int Exclusive = 0x80;
     public const int NoControllingTerminal = 0x100;
+
+    // O_PATH: a handle that names the file without opening it for I/O, so a device or FIFO outside is never opened.
+    public const int PathOnly = 0x200000;
 
     // O_NONBLOCK: opening a FIFO left in the workspace returns at once instead of hanging the tool.
     public const int NonBlocking = 0x800;

@@ -38,10 +38,10 @@ internal sealed class WorkspaceFiles : IDisposable
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(workspace));
         if (OperatingSystem.IsLinux())
         {
-            var root = LinuxFiles.Open(full, LinuxFiles.ReadOnly, out _)
+            var root = LinuxFiles.Open(full, LinuxFiles.PathOnly, out _)
                 ?? throw new ToolFailureException("The agent's workspace directory does not exist or cannot be opened.");
             var real = LinuxFiles.RealPath(root);
-            if (real is null || !Directory.Exists(real))
+            if (real is null || !IsDirectory(root))
             {
                 root.Dispose();
                 throw new ToolFailureException("The agent's workspace is not a directory.");
@@ -130,10 +130,8 @@ internal sealed class WorkspaceFiles : IDisposable
             var parent = OpenParentLinux(relative, createParents: false, out var name);
             using (parent)
             {
-                var handle = LinuxFiles.OpenAt(parent, name, write ? LinuxFiles.ReadWrite : LinuxFiles.ReadOnly, out var errno)
+                return OpenFileAt(parent, name, display, write ? LinuxFiles.ReadWrite : LinuxFiles.ReadOnly, out var errno)
                     ?? throw OpenError(display, errno);
-                CheckLinuxFile(handle, display);
-                return handle;
             }
         }
 
@@ -169,10 +167,9 @@ internal sealed class WorkspaceFiles : IDisposable
             if (_root is not null)
             {
                 using var parent = OpenParentLinux(relative, createParents: true, out var name);
-                var handle = LinuxFiles.OpenAt(parent, name, LinuxFiles.WriteOnly, out var errno);
+                var handle = OpenFileAt(parent, name, display, LinuxFiles.WriteOnly, out var errno);
                 if (handle is not null)
                 {
-                    CheckLinuxFile(handle, display);
                     created = false;
                     return handle;
                 }
@@ -187,7 +184,7 @@ internal sealed class WorkspaceFiles : IDisposable
                 handle = LinuxFiles.OpenAt(parent, name, LinuxFiles.WriteOnly | LinuxFiles.Create | LinuxFiles.Exclusive, out errno);
                 if (handle is not null)
                 {
-                    CheckLinuxFile(handle, display);
+                    // A new regular file in a directory already checked: inside by construction.
                     created = true;
                     return handle;
                 }
@@ -227,19 +224,18 @@ internal sealed class WorkspaceFiles : IDisposable
             SafeFileHandle handle;
             if (relative.Length == 0)
             {
-                handle = LinuxFiles.OpenAt(_root, ".", LinuxFiles.ReadOnly, out var errno) ?? throw OpenError(display, errno);
+                handle = LinuxFiles.OpenAt(_root, ".", LinuxFiles.PathOnly, out var errno) ?? throw OpenError(display, errno);
             }
             else
             {
                 using var parent = OpenParentLinux(relative, createParents: false, out var name);
-                handle = LinuxFiles.OpenAt(parent, name, LinuxFiles.ReadOnly, out var errno) ?? throw OpenError(display, errno);
+                handle = LinuxFiles.OpenAt(parent, name, LinuxFiles.PathOnly, out var errno) ?? throw OpenError(display, errno);
             }
 
             try
             {
-                var real = LinuxFiles.RealPath(handle);
-                CheckInside(real, display);
-                if (!Directory.Exists(real))
+                CheckInside(LinuxFiles.RealPath(handle), display);
+                if (!IsDirectory(handle))
                 {
                     throw new ToolFailureException($"'{display}' is not a directory.");
                 }
@@ -268,19 +264,14 @@ internal sealed class WorkspaceFiles : IDisposable
     {
         if (parent.Handle is not null)
         {
-            var handle = LinuxFiles.OpenAt(parent.Handle, name, LinuxFiles.ReadOnly, out _);
-            if (handle is null)
+            try
+            {
+                return OpenFileAt(parent.Handle, name, name, LinuxFiles.ReadOnly, out _);
+            }
+            catch (ToolFailureException)
             {
                 return null;
             }
-
-            if (!IsInside(LinuxFiles.RealPath(handle)) || !IsRegular(handle))
-            {
-                handle.Dispose();
-                return null;
-            }
-
-            return handle;
         }
 
         var path = PortableRealPath(Path.Combine(parent.EnumerationPath, name));
@@ -330,8 +321,7 @@ internal sealed class WorkspaceFiles : IDisposable
         return false;
     }
 
-    private static bool IsRegular(SafeFileHandle handle) =>
-        (File.GetAttributes(handle) & FileAttributes.Directory) == 0 && LinuxFiles.CanSeek(handle);
+    private static bool IsDirectory(SafeFileHandle handle) => (File.GetAttributes(handle) & FileAttributes.Directory) != 0;
 
     private static ToolFailureException OpenError(string display, int errno) => errno switch
     {
@@ -350,12 +340,12 @@ internal sealed class WorkspaceFiles : IDisposable
         var display = Display(relative);
         var parts = relative.Split('/');
         name = parts[^1];
-        var current = LinuxFiles.OpenAt(_root!, ".", LinuxFiles.ReadOnly, out var errno) ?? throw OpenError(".", errno);
+        var current = LinuxFiles.OpenAt(_root!, ".", LinuxFiles.PathOnly, out var errno) ?? throw OpenError(".", errno);
         try
         {
             for (var i = 0; i < parts.Length - 1; i++)
             {
-                var next = LinuxFiles.OpenAt(current, parts[i], LinuxFiles.ReadOnly, out errno);
+                var next = LinuxFiles.OpenAt(current, parts[i], LinuxFiles.PathOnly, out errno);
                 if (next is null && errno == LinuxFiles.ENoEnt && createParents)
                 {
                     var made = LinuxFiles.MakeDirectoryAt(current, parts[i]);
@@ -364,7 +354,7 @@ internal sealed class WorkspaceFiles : IDisposable
                         throw OpenError(Display(string.Join('/', parts[..(i + 1)])), made);
                     }
 
-                    next = LinuxFiles.OpenAt(current, parts[i], LinuxFiles.ReadOnly, out errno);
+                    next = LinuxFiles.OpenAt(current, parts[i], LinuxFiles.PathOnly, out errno);
                     if (next is null && errno == LinuxFiles.ENoEnt)
                     {
                         // mkdirat said EEXIST yet it cannot be opened: a dangling symlink sits where the directory goes.
@@ -380,9 +370,8 @@ internal sealed class WorkspaceFiles : IDisposable
 
                 current.Dispose();
                 current = next;
-                var real = LinuxFiles.RealPath(current);
-                CheckInside(real, display);
-                if (!Directory.Exists(real))
+                CheckInside(LinuxFiles.RealPath(current), display);
+                if (!IsDirectory(current))
                 {
                     throw new ToolFailureException($"A parent of '{display}' is not a directory.");
                 }
@@ -397,26 +386,35 @@ internal sealed class WorkspaceFiles : IDisposable
         }
     }
 
-    private void CheckLinuxFile(SafeFileHandle handle, string display)
+    /// <summary>
+    /// Opens <paramref name="name"/> in an open directory: first as <c>O_PATH</c> (following symlinks, opening nothing for
+    /// I/O), checked to lie inside and not be a directory, then reopened with <paramref name="access"/> through
+    /// <c>/proc/self/fd/N</c> and checked to be a regular file. Null (with the errno) when the first open fails.
+    /// </summary>
+    private SafeFileHandle? OpenFileAt(SafeFileHandle parent, string name, string display, int access, out int errno)
     {
-        try
+        using var path = LinuxFiles.OpenAt(parent, name, LinuxFiles.PathOnly, out errno);
+        if (path is null)
         {
-            CheckInside(LinuxFiles.RealPath(handle), display);
-            if ((File.GetAttributes(handle) & FileAttributes.Directory) != 0)
-            {
-                throw new ToolFailureException($"'{display}' is a directory.");
-            }
+            return null;
+        }
 
-            if (!IsRegular(handle))
-            {
-                throw new ToolFailureException($"'{display}' is not a regular file.");
-            }
-        }
-        catch
+        CheckInside(LinuxFiles.RealPath(path), display);
+        if (IsDirectory(path))
         {
-            handle.Dispose();
-            throw;
+            throw new ToolFailureException($"'{display}' is a directory.");
         }
+
+        var handle = LinuxFiles.Open(LinuxFiles.DescriptorPath(path), access, out var reopenErrno)
+            ?? throw OpenError(display, reopenErrno);
+        if (!LinuxFiles.CanSeek(handle))
+        {
+            // FIFOs, sockets and terminals cannot seek; a regular file can.
+            handle.Dispose();
+            throw new ToolFailureException($"'{display}' is not a regular file.");
+        }
+
+        return handle;
     }
 
     private void CheckInside(string? realPath, string display)

@@ -154,4 +154,26 @@ public sealed class WorkspaceFilesTests
 
         Assert.False(File.Exists(h.InOutside("new.txt")));
     }
+
+    [Fact]
+    public async Task SymlinksToDevicesAndFifosOutside_AreRefusedBeforeTheyAreOpened()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "O_PATH checks are Linux-only.");
+        using var h = WithSecret();
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", h.InOutside("pipe"))!)
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        h.Link("zero", "/dev/zero");
+        h.Link("pipe", h.InOutside("pipe"));
+
+        // Opened for I/O first, /dev/zero would read as endless NULs and the FIFO would say "not a regular file":
+        // the outside check comes before any real open.
+        (await h.RunAsync("read_file", """{"path":"zero"}""")).AssertFailed("outside the workspace");
+        (await h.RunAsync("write_file", """{"path":"zero","content":"x"}""")).AssertFailed("outside the workspace");
+        (await h.RunAsync("write_file", """{"path":"pipe","content":"x"}""")).AssertFailed("outside the workspace");
+        (await h.RunAsync("read_file", """{"path":"pipe"}""")).AssertFailed("outside the workspace");
+    }
 }
