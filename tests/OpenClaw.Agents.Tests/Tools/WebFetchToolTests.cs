@@ -108,6 +108,21 @@ public sealed class WebFetchToolTests
     }
 
     [Fact]
+    public async Task Fetch_CallerCancellation_IsACancellationNotATimeout()
+    {
+        using var h = Enabled(allowPrivate: true);
+        await using var server = await WebServer.StartAsync();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var parameters = System.Text.Json.JsonDocument.Parse(Url(server, "slow"));
+
+        var fetch = ToolHarness.Tool("web_fetch").ExecuteAsync(parameters.RootElement, h.Context, cancel.Token).AsTask();
+        await server.SlowRequestArrived.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Fetch_Redirect_IsFollowedWithTheSameChecks()
     {
         using var h = Enabled(allowPrivate: true);

@@ -134,12 +134,14 @@ public sealed class WorkspaceFilesTests
         var listed = (await h.RunAsync("list_dir", """{"path":"linked-dir"}""")).AssertOk();
         var grep = (await h.RunAsync("grep", """{"pattern":"value","path":"linked-dir"}""")).AssertOk();
         (await h.RunAsync("write_file", """{"path":"future.txt","content":"made through a dangling inside link"}""")).AssertOk();
+        (await h.RunAsync("write_file", """{"path":"linked-dir/new/n.txt","content":"through a linked directory"}""")).AssertOk();
 
         Assert.Equal("value=1\n", read.Str("content"));
         Assert.Equal("value=2\n", File.ReadAllText(h.InWorkspace("real/data.txt")));
         Assert.Equal("data.txt", Assert.Single(listed.GetProperty("entries").EnumerateArray()).Str("name"));
         Assert.Equal("linked-dir/data.txt", Assert.Single(grep.GetProperty("matches").EnumerateArray()).Str("path"));
         Assert.Equal("made through a dangling inside link", File.ReadAllText(h.InWorkspace("later/target.txt")));
+        Assert.Equal("through a linked directory", File.ReadAllText(h.InWorkspace("real/new/n.txt")));
         Assert.True(new FileInfo(h.InWorkspace("alias.txt")).LinkTarget is not null);
     }
 
