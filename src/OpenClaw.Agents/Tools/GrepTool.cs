@@ -41,7 +41,7 @@ internal sealed class GrepTool : AgentTool
         "Searches workspace text files for lines matching a regular expression and returns file, line number and text. "
         + "Binary files, files over 10 MiB, symlinked directories and .git are skipped; results are capped by max_results.";
 
-    protected override async ValueTask<ToolOutcome> RunAsync(JsonElement parameters, ToolContext context, CancellationToken cancellationToken)
+    protected override ValueTask<ToolOutcome> RunAsync(JsonElement parameters, ToolContext context, CancellationToken cancellationToken)
     {
         var pattern = ToolJson.GetString(parameters, "pattern");
         if (string.IsNullOrEmpty(pattern))
@@ -96,9 +96,8 @@ internal sealed class GrepTool : AgentTool
             throw new ToolFailureException($"The pattern took longer than {s_matchTimeout.TotalSeconds:0} s on one line; simplify it.");
         }
 
-        await Task.CompletedTask.ConfigureAwait(false);
         var searched = filesSearched;
-        return ToolOutcome.Ok(ToolJson.Object(w =>
+        return ValueTask.FromResult(ToolOutcome.Ok(ToolJson.Object(w =>
         {
             w.WriteStartArray("matches");
             foreach (var (path, line, text) in matches)
@@ -113,7 +112,7 @@ internal sealed class GrepTool : AgentTool
             w.WriteEndArray();
             w.WriteNumber("filesSearched", searched);
             w.WriteBoolean("truncated", truncated);
-        }));
+        })));
     }
 
     private static Regex Compile(string pattern, bool ignoreCase)

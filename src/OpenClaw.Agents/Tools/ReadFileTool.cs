@@ -6,8 +6,8 @@ namespace OpenClaw.Agents.Tools;
 /// <summary><c>read_file</c>: a text file of the workspace, by lines, with a cap on how much comes back.</summary>
 internal sealed class ReadFileTool : AgentTool
 {
-    /// <summary>The most characters one call returns; past it the result is cut and <c>truncated</c> is set.</summary>
-    public const int MaxContentChars = 128 * 1024;
+    /// <summary>The most UTF-8 bytes of content one call returns; past it the result is cut and <c>truncated</c> is set.</summary>
+    public const int MaxContentBytes = 256 * 1024;
 
     public const int DefaultLineLimit = 2000;
 
@@ -34,7 +34,7 @@ internal sealed class ReadFileTool : AgentTool
 
     public override string Description =>
         "Reads a UTF-8 text file from the workspace and returns its lines (offset is the first line, 1-based; limit the "
-        + $"number of lines, default {DefaultLineLimit}). At most {MaxContentChars} characters come back; when the "
+        + $"number of lines, default {DefaultLineLimit}). At most {MaxContentBytes / 1024} KiB of text come back; when the "
         + "result says truncated, call again with offset set to nextOffset. Binary files are refused.";
 
     protected override async ValueTask<ToolOutcome> RunAsync(JsonElement parameters, ToolContext context, CancellationToken cancellationToken)
@@ -56,6 +56,7 @@ internal sealed class ReadFileTool : AgentTool
 
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16384, leaveOpen: true);
             var content = new StringBuilder();
+            var contentBytes = 0;
             var buffer = new char[16384];
             long line = 1;
             long lastAppendedLine = firstLine - 1;
@@ -68,7 +69,8 @@ internal sealed class ReadFileTool : AgentTool
             {
                 for (var i = 0; i < read; i++)
                 {
-                    if (line > lastLine || (line >= firstLine && content.Length >= MaxContentChars))
+                    var cost = Utf8Length(buffer[i]);
+                    if (line > lastLine || (line >= firstLine && contentBytes + cost > MaxContentBytes))
                     {
                         truncated = true;
                         nextOffset = line;
@@ -80,6 +82,7 @@ internal sealed class ReadFileTool : AgentTool
                     if (line >= firstLine)
                     {
                         content.Append(buffer[i]);
+                        contentBytes += cost;
                         lastAppendedLine = line;
                     }
 
@@ -111,4 +114,14 @@ internal sealed class ReadFileTool : AgentTool
             }));
         }
     }
+
+    /// <summary>UTF-8 bytes of one UTF-16 unit: a surrogate pair counts 4 on its high half, so a pair is never split.</summary>
+    private static int Utf8Length(char c) => c switch
+    {
+        < (char)0x80 => 1,
+        < (char)0x800 => 2,
+        _ when char.IsHighSurrogate(c) => 4,
+        _ when char.IsLowSurrogate(c) => 0,
+        _ => 3,
+    };
 }

@@ -55,15 +55,21 @@ public sealed class ReadFileToolTests
     }
 
     [Fact]
-    public async Task Read_HugeLine_IsCutAtTheCharacterCap()
+    public async Task Read_HugeLine_IsCutAtTheByteCap()
     {
         using var h = new ToolHarness();
         h.Write("big.txt", new string('x', 300_000));
+        h.Write("wide.txt", string.Concat(Enumerable.Repeat("é😀", 100_000)));
 
-        var result = (await h.RunAsync("read_file", """{"path":"big.txt"}""")).AssertOk();
+        var ascii = (await h.RunAsync("read_file", """{"path":"big.txt"}""")).AssertOk();
+        var wide = (await h.RunAsync("read_file", """{"path":"wide.txt"}""")).AssertOk();
 
-        Assert.Equal(OpenClaw.Agents.Tools.ReadFileTool.MaxContentChars, result.Str("content").Length);
-        Assert.True(result.Bool("truncated"));
+        Assert.Equal(OpenClaw.Agents.Tools.ReadFileTool.MaxContentBytes, ascii.Str("content").Length);
+        Assert.True(ascii.Bool("truncated"));
+        var wideBytes = System.Text.Encoding.UTF8.GetByteCount(wide.Str("content"));
+        Assert.InRange(wideBytes, OpenClaw.Agents.Tools.ReadFileTool.MaxContentBytes - 6, OpenClaw.Agents.Tools.ReadFileTool.MaxContentBytes);
+        Assert.DoesNotContain('\uFFFD', wide.Str("content"));
+        Assert.True(wide.Bool("truncated"));
     }
 
     [Fact]
