@@ -32,11 +32,14 @@ internal sealed class WorkspaceFiles : IDisposable
     public string RealRoot { get; }
 
     /// <summary>Opens the workspace; a missing workspace is a failure the user must fix in config.</summary>
-    public static WorkspaceFiles Open(string workspace)
+    public static WorkspaceFiles Open(string workspace) => Open(workspace, portable: !OperatingSystem.IsLinux());
+
+    /// <summary>Opens the workspace with the portable (path-string) checks even on Linux, so tests exercise them here.</summary>
+    internal static WorkspaceFiles Open(string workspace, bool portable)
     {
         ArgumentException.ThrowIfNullOrEmpty(workspace);
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(workspace));
-        if (OperatingSystem.IsLinux())
+        if (!portable)
         {
             var root = LinuxFiles.Open(full, LinuxFiles.PathOnly, out _)
                 ?? throw new ToolFailureException("The agent's workspace directory does not exist or cannot be opened.");
