@@ -204,9 +204,21 @@ internal sealed class GrepTool : AgentTool
                 return false;
             }
 
-            matches.Add((path, number, line.Length > MaxLineChars ? line[..MaxLineChars] + "…" : line));
+            matches.Add((path, number, Cut(line)));
         }
 
         return true;
+    }
+
+    /// <summary>Cuts a long line at <see cref="MaxLineChars"/>, never between the halves of a surrogate pair.</summary>
+    internal static string Cut(string line)
+    {
+        if (line.Length <= MaxLineChars)
+        {
+            return line;
+        }
+
+        var length = char.IsHighSurrogate(line[MaxLineChars - 1]) ? MaxLineChars - 1 : MaxLineChars;
+        return string.Concat(line.AsSpan(0, length), "…");
     }
 }

@@ -120,9 +120,9 @@ internal static class StateArguments
             throw new ToolFailureException($"key must be at most {StateKeys.MaxKeyLength} characters.");
         }
 
-        if (key.Any(char.IsControl))
+        if (key.Any(char.IsControl) || !ToolJson.IsWellFormed(key))
         {
-            throw new ToolFailureException("key must not contain control characters.");
+            throw new ToolFailureException("key must not contain control characters or lone surrogates.");
         }
 
         return key;

@@ -24,10 +24,43 @@ internal static class ToolJson
         return document.RootElement.Clone();
     }
 
-    public static string? GetString(JsonElement parameters, string name) =>
-        parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    /// <summary>Whether a string is well-formed UTF-16 (JSON escapes can carry a lone surrogate, which no file or key may have).</summary>
+    public static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A string parameter, or null when absent or not a string; one that is not well-formed text is a failure.</summary>
+    public static string? GetString(JsonElement parameters, string name)
+    {
+        if (parameters.ValueKind != JsonValueKind.Object || !parameters.TryGetProperty(name, out var value)
+            || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // A "\ud800" escape without its other half cannot become a .NET string.
+            throw new ToolFailureException($"{name} is not well-formed text (it contains a lone surrogate).");
+        }
+    }
 
     /// <summary>An integer parameter clamped to [min, max]; null when absent or not a number.</summary>
     public static long? GetInteger(JsonElement parameters, string name, long min, long max)

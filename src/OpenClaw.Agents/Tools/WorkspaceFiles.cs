@@ -73,9 +73,9 @@ internal sealed class WorkspaceFiles : IDisposable
             return "";
         }
 
-        if (path.Contains('\0', StringComparison.Ordinal))
+        if (path.Contains('\0', StringComparison.Ordinal) || !ToolJson.IsWellFormed(path))
         {
-            throw new ToolFailureException("The path contains a NUL character.");
+            throw new ToolFailureException("The path contains a NUL character or a lone surrogate.");
         }
 
         var candidate = path.Replace('\\', '/');

@@ -87,4 +87,17 @@ public sealed class GrepToolTests
 
         Assert.Equal(1, Assert.Single(result.GetProperty("matches").EnumerateArray()).Num("line"));
     }
+
+    [Fact]
+    public async Task Grep_LongLineWithEmoji_IsCutWithoutBreakingIt()
+    {
+        using var h = new ToolHarness();
+        h.Write("long.txt", "x" + string.Concat(Enumerable.Repeat("😀", 400)) + "\n");
+
+        var result = (await h.RunAsync("grep", """{"pattern":"x"}""")).AssertOk();
+
+        var text = Assert.Single(result.GetProperty("matches").EnumerateArray()).Str("text");
+        Assert.EndsWith("😀…", text, StringComparison.Ordinal);
+        Assert.True(text.Length <= OpenClaw.Agents.Tools.GrepTool.MaxLineChars + 1);
+    }
 }

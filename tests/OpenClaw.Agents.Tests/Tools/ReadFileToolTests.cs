@@ -118,4 +118,16 @@ public sealed class ReadFileToolTests
         Assert.Equal("int main;\n", result.Str("content"));
         Assert.Equal("src/main.c", result.Str("path"));
     }
+
+    [Fact]
+    public async Task Read_PathWithALoneSurrogate_FailsCleanly()
+    {
+        using var h = new ToolHarness();
+        using var parameters = System.Text.Json.JsonDocument.Parse("""{"path":"a\ud800.txt"}""");
+
+        // Called directly: Core's schema validation itself throws on this input (reported to the lead).
+        var outcome = await ToolHarness.Tool("read_file").ExecuteAsync(parameters.RootElement, h.Context, TestContext.Current.CancellationToken);
+
+        outcome.AssertFailed("lone surrogate");
+    }
 }
