@@ -54,8 +54,10 @@ internal sealed class ExecTool : AgentTool
             cwd = files.Normalize(ToolJson.GetString(parameters, "cwd"));
             if (cwd.Length > 0)
             {
-                // The directory must exist and lie inside (a symlink out is refused here, not discovered in the sandbox).
-                files.OpenDirectory(cwd).Dispose();
+                // The directory must exist and lie inside (a symlink out is refused here, not discovered in the sandbox);
+                // the sandbox gets its symlink-free path, which means the same inside /workspace.
+                using var directory = files.OpenDirectory(cwd);
+                cwd = files.RealRelative(directory);
             }
         }
 

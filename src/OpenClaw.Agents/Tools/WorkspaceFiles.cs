@@ -262,6 +262,16 @@ internal sealed class WorkspaceFiles : IDisposable
         return new WorkspaceDirectory(relative, path, null);
     }
 
+    /// <summary>The symlink-free workspace-relative path of an open directory ("" for the root).</summary>
+    public string RealRelative(WorkspaceDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var real = directory.Handle is null ? directory.EnumerationPath : LinuxFiles.RealPath(directory.Handle);
+        CheckInside(real, Display(directory.Relative));
+        var relative = Path.GetRelativePath(RealRoot, real!).Replace('\\', '/');
+        return relative == "." ? "" : relative;
+    }
+
     /// <summary>Opens a regular file met while walking a tree for reading, or null when it is outside or not a regular file.</summary>
     public SafeFileHandle? TryOpenChildFile(WorkspaceDirectory parent, string name)
     {

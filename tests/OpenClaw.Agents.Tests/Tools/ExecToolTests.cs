@@ -41,6 +41,18 @@ public sealed class ExecToolTests
     }
 
     [Fact]
+    public async Task Exec_CwdThroughASymlinkInside_IsPassedResolved()
+    {
+        using var h = new ToolHarness();
+        Directory.CreateDirectory(h.InWorkspace("real/dir"));
+        h.Link("shortcut", h.InWorkspace("real"));
+
+        (await h.RunAsync("exec", """{"command":"ls","cwd":"shortcut/dir"}""")).AssertOk();
+
+        Assert.Equal("real/dir", Assert.Single(h.Sandboxes.Requests).WorkingDirectory);
+    }
+
+    [Fact]
     public async Task Exec_MissingCwd_FailsWithoutRunning()
     {
         using var h = new ToolHarness();
