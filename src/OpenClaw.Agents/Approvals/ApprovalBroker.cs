@@ -104,6 +104,16 @@ public sealed class ApprovalBroker(TimeProvider time)
         }
     }
 
+    /// <summary>Removes an approval (its run stopped waiting, or never started to); unknown ids are ignored.</summary>
+    public void Forget(string approvalId)
+    {
+        ArgumentNullException.ThrowIfNull(approvalId);
+        if (_pending.TryRemove(approvalId, out var waiter))
+        {
+            waiter.TrySet(ApprovalDecision.Cancelled);
+        }
+    }
+
     /// <summary>Decides a waiting approval.</summary>
     /// <exception cref="AgentException">No approval with that id is waiting (unknown, already decided or expired).</exception>
     public PendingApproval Resolve(string approvalId, bool allow)

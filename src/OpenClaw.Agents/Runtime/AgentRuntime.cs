@@ -113,51 +113,69 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             throw new AgentException(AgentErrorKind.NotFound, $"Agent '{sessionKey.Agent.Value}' of this session is no longer configured; add agents.{sessionKey.Agent.Value} to the config or start a session with another agent.");
         }
 
-        var idempotencySlot = idempotencyKey is null ? null : sessionKey + "\n" + idempotencyKey;
-        if (idempotencySlot is not null && _idempotency.TryGetValue(idempotencySlot, out var earlier) && _time.GetUtcNow() - earlier.At < IdempotencyWindow)
+        if (attachments.Any(a => a is null))
         {
-            return earlier.Run;
+            throw new AgentException(AgentErrorKind.InvalidParams, "Invalid params: attachments must not contain null.", "attachments");
         }
 
-        lock (_gate)
+        // Sends to one session take turns: the idempotency check, the queue limit, the append and the place in the
+        // queue happen together, so messages are stored in the order their runs will take them.
+        var lane = EnterLane(sessionKey);
+        ChatRun chatRun;
+        Run run;
+        try
         {
-            if (_lanes.TryGetValue(sessionKey, out var busy) && busy.Queue.Count >= MaxQueuedPerSession)
+            await lane.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                throw new AgentException(AgentErrorKind.Conflict, $"Session busy: {busy.Queue.Count} messages are already waiting; wait for the running turn or abort it with chat.abort.");
+                var idempotencySlot = idempotencyKey is null ? null : sessionKey + "\n" + idempotencyKey;
+                if (idempotencySlot is not null && _idempotency.TryGetValue(idempotencySlot, out var earlier) && _time.GetUtcNow() - earlier.At < IdempotencyWindow)
+                {
+                    return earlier.Run;
+                }
+
+                lock (_gate)
+                {
+                    if (lane.Queue.Count >= MaxQueuedPerSession)
+                    {
+                        throw new AgentException(AgentErrorKind.Conflict, $"Session busy: {lane.Queue.Count} messages are already waiting; wait for the running turn or abort it with chat.abort.");
+                    }
+                }
+
+                var received = await _store.AppendAsync(
+                    new MessageReceived { SessionKey = sessionKey, Text = message, Attachments = attachments },
+                    cancellationToken).ConfigureAwait(false);
+
+                run = new Run(NewRunId(), sessionKey, received.Seq, sink, _stopping.Token);
+                chatRun = new ChatRun(run.Id, sessionKey, run.Completion.Task);
+                _runs[run.Id] = run;
+                if (idempotencySlot is not null)
+                {
+                    PruneIdempotency();
+                    _idempotency[idempotencySlot] = (chatRun, _time.GetUtcNow());
+                }
+
+                bool start;
+                lock (_gate)
+                {
+                    lane.Queue.Add(run);
+                    start = !lane.Running;
+                    lane.Running = true;
+                }
+
+                if (start)
+                {
+                    _ = Task.Run(() => DrainAsync(sessionKey, lane), CancellationToken.None);
+                }
+            }
+            finally
+            {
+                lane.SendLock.Release();
             }
         }
-
-        var received = await _store.AppendAsync(
-            new MessageReceived { SessionKey = sessionKey, Text = message, Attachments = attachments },
-            cancellationToken).ConfigureAwait(false);
-
-        var run = new Run(NewRunId(), sessionKey, received.Seq, sink, _stopping.Token);
-        var chatRun = new ChatRun(run.Id, sessionKey, run.Completion.Task);
-        _runs[run.Id] = run;
-        if (idempotencySlot is not null)
+        finally
         {
-            PruneIdempotency();
-            _idempotency[idempotencySlot] = (chatRun, _time.GetUtcNow());
-        }
-
-        bool start;
-        Lane lane;
-        lock (_gate)
-        {
-            if (!_lanes.TryGetValue(sessionKey, out lane!))
-            {
-                lane = new Lane();
-                _lanes[sessionKey] = lane;
-            }
-
-            lane.Queue.Enqueue(run);
-            start = !lane.Running;
-            lane.Running = true;
-        }
-
-        if (start)
-        {
-            _ = Task.Run(() => DrainAsync(sessionKey, lane), CancellationToken.None);
+            LeaveLane(sessionKey, lane);
         }
 
         LogAccepted(_logger, run.Id, sessionKey);
@@ -174,8 +192,43 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             return false;
         }
 
-        run.Abort();
+        AbortRun(run);
         return true;
+    }
+
+    // A queued run is taken out of its queue and finished now (its message never reaches a model); a running one is
+    // cancelled and finishes as its turn unwinds.
+    private void AbortRun(Run run)
+    {
+        bool dequeued;
+        lock (_gate)
+        {
+            dequeued = _lanes.TryGetValue(run.SessionKey, out var lane) && lane.Queue.Remove(run);
+        }
+
+        run.Abort();
+        if (dequeued)
+        {
+            _ = Task.Run(() => CompleteUnstartedAsync(run, Stopped(run, RunStatus.Aborted, "", TokenUsage.Zero)), CancellationToken.None);
+        }
+    }
+
+    private async Task CompleteUnstartedAsync(Run run, RunResult result)
+    {
+        try
+        {
+            result = await FinishAsync(run, result, started: false).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // finishing must complete the run whatever the store says; the failure is logged
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogRunCrashed(_logger, ex, run.Id);
+        }
+
+        _runs.TryRemove(run.Id, out _);
+        run.Completion.TrySetResult(result);
+        run.Dispose();
     }
 
     /// <summary>Aborts whatever runs or waits in a session (the <c>/stop</c> command); returns how many runs it stopped.</summary>
@@ -184,7 +237,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         var count = 0;
         foreach (var run in _runs.Values.Where(r => r.SessionKey == sessionKey))
         {
-            run.Abort();
+            AbortRun(run);
             count++;
         }
 
@@ -211,15 +264,20 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             throw new AgentException(AgentErrorKind.Forbidden, NotAllowedMessage(agent, tool.Name));
         }
 
-        var validation = tool.Schema.Validate(parameters);
+        var validation = Validate(tool, parameters);
         if (!validation.IsValid)
         {
             throw new AgentException(AgentErrorKind.InvalidParams, "Invalid params: " + Describe(validation), "params");
         }
 
-        if (sessionKey is { } key && await _store.GetSessionAsync(key, cancellationToken).ConfigureAwait(false) is null)
+        if (sessionKey is { } key)
         {
-            throw new EventStoreException(EventStoreErrorKind.NotFound, $"No session '{key}'.");
+            var summary = await _store.GetSessionAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new EventStoreException(EventStoreErrorKind.NotFound, $"No session '{key}'.");
+            if (summary.State != Core.Events.SessionState.Active)
+            {
+                throw new EventStoreException(EventStoreErrorKind.Conflict, $"Session '{key}' has ended.");
+            }
         }
 
         return await tool.ExecuteAsync(parameters, ContextFor(agent, sessionKey), cancellationToken).ConfigureAwait(false);
@@ -238,13 +296,44 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             var page = await _store.ListSessionsAsync(new SessionQuery { State = SessionState.Active, Cursor = cursor, Limit = SessionQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
             foreach (var summary in page.Sessions)
             {
-                repaired += await RepairAsync(summary.SessionKey, cancellationToken).ConfigureAwait(false);
+                repaired += await RepairIdleAsync(summary.SessionKey, cancellationToken).ConfigureAwait(false);
             }
 
             cursor = page.NextCursor;
         }
         while (cursor is not null);
         return repaired;
+    }
+
+    // Repairs a session only while nothing runs or waits in it: the send lock keeps new messages out meanwhile, and a
+    // session with a run is repaired by that run before it starts.
+    private async Task<int> RepairIdleAsync(SessionKey sessionKey, CancellationToken cancellationToken)
+    {
+        var lane = EnterLane(sessionKey);
+        try
+        {
+            await lane.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                lock (_gate)
+                {
+                    if (lane.Running || lane.Queue.Count > 0)
+                    {
+                        return 0;
+                    }
+                }
+
+                return await RepairAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lane.SendLock.Release();
+            }
+        }
+        finally
+        {
+            LeaveLane(sessionKey, lane);
+        }
     }
 
     /// <summary>Aborts every run and waits for them to record how they ended.</summary>
@@ -264,18 +353,25 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             Run? run;
             lock (_gate)
             {
-                if (!lane.Queue.TryDequeue(out run))
+                if (lane.Queue.Count == 0)
                 {
                     lane.Running = false;
-                    _lanes.Remove(sessionKey);
+                    if (lane.Senders == 0)
+                    {
+                        _lanes.Remove(sessionKey);
+                    }
+
                     return;
                 }
+
+                run = lane.Queue[0];
+                lane.Queue.RemoveAt(0);
             }
 
             RunResult result;
             try
             {
-                result = await ExecuteAsync(run, lane).ConfigureAwait(false);
+                result = await ExecuteAsync(run).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // a run's failure must never stop the session's queue; it is logged and reported
             catch (Exception ex)
@@ -283,6 +379,16 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             {
                 LogRunCrashed(_logger, ex, run.Id);
                 result = new RunResult { RunId = run.Id, Status = RunStatus.Failed, ErrorCode = ChatErrorCodes.Internal, ErrorMessage = InternalMessage(run.Id) };
+                try
+                {
+                    result = await FinishAsync(run, result).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // the store may be what failed; the run still completes
+                catch (Exception again)
+#pragma warning restore CA1031
+                {
+                    LogRunCrashed(_logger, again, run.Id);
+                }
             }
 
             _runs.TryRemove(run.Id, out _);
@@ -291,7 +397,35 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
     }
 
-    private async Task<RunResult> ExecuteAsync(Run run, Lane lane)
+    // A lane is kept while a sender holds it, so every send to a session shares one lock and one queue.
+    private Lane EnterLane(SessionKey sessionKey)
+    {
+        lock (_gate)
+        {
+            if (!_lanes.TryGetValue(sessionKey, out var lane))
+            {
+                lane = new Lane();
+                _lanes[sessionKey] = lane;
+            }
+
+            lane.Senders++;
+            return lane;
+        }
+    }
+
+    private void LeaveLane(SessionKey sessionKey, Lane lane)
+    {
+        lock (_gate)
+        {
+            lane.Senders--;
+            if (lane.Senders == 0 && !lane.Running && lane.Queue.Count == 0)
+            {
+                _lanes.Remove(sessionKey);
+            }
+        }
+    }
+
+    private async Task<RunResult> ExecuteAsync(Run run)
     {
         var config = _config();
         if (!config.Agents.TryGetValue(run.SessionKey.Agent.Value, out var agent))
@@ -302,7 +436,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                 Status = RunStatus.Failed,
                 ErrorCode = ChatErrorCodes.Internal,
                 ErrorMessage = $"Agent '{run.SessionKey.Agent.Value}' is no longer configured.",
-            }).ConfigureAwait(false);
+            }, started: false).ConfigureAwait(false);
         }
 
         try
@@ -311,13 +445,13 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            return await FinishAsync(run, Stopped(run, RunStatus.Aborted, "", TokenUsage.Zero)).ConfigureAwait(false);
+            return await FinishAsync(run, Stopped(run, RunStatus.Aborted, "", TokenUsage.Zero), started: false).ConfigureAwait(false);
         }
 
         try
         {
             run.StartTimeout(TimeSpan.FromSeconds(agent.TurnTimeoutSeconds), _time);
-            return await TurnAsync(run, agent, lane).ConfigureAwait(false);
+            return await TurnAsync(run, agent).ConfigureAwait(false);
         }
         finally
         {
@@ -325,7 +459,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
     }
 
-    private async Task<RunResult> TurnAsync(Run run, AgentOptions agent, Lane lane)
+    private async Task<RunResult> TurnAsync(Run run, AgentOptions agent)
     {
         var usage = TokenUsage.Zero;
         var reply = "";
@@ -343,6 +477,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                     w.WriteNumber("messageSeq", run.MessageSeq);
                 }),
             }, run.Token).ConfigureAwait(false);
+            run.StartRecorded = true;
 
             var client = _clientForAgent(agent.Id);
             var tools = _tools.For(agent);
@@ -351,7 +486,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             for (var call = 1; ; call++)
             {
                 var events = await _store.ReadAllEventsAsync(run.SessionKey, atSeq: null, run.Token).ConfigureAwait(false);
-                var context = await ContextAsync(run, agent, tools, events, QueuedSeqs(lane), budgetShrink).ConfigureAwait(false);
+                var context = await ContextAsync(run, agent, tools, events, budgetShrink).ConfigureAwait(false);
 
                 List<ChatResponseUpdate> updates = [];
                 partial.Clear();
@@ -444,19 +579,24 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         {
             // The session ended (or vanished) under the run: nothing more can be recorded in it.
             LogStoreFailed(_logger, run.Id, ex.Message);
-            var result = new RunResult { RunId = run.Id, Status = RunStatus.Failed, Usage = usage, ErrorCode = ChatErrorCodes.Internal, ErrorMessage = ex.Message };
+            var message = ex.Kind == EventStoreErrorKind.Conflict
+                ? "The session ended during this run; start a new session to go on."
+                : InternalMessage(run.Id);
+            _runs.TryRemove(run.Id, out _);
+            var result = new RunResult { RunId = run.Id, Status = RunStatus.Failed, Usage = usage, ErrorCode = ChatErrorCodes.Internal, ErrorMessage = message };
+            run.Completion.TrySetResult(result);
             Emit(run, ErrorEvent(run, result));
             return result;
         }
     }
 
     private async Task<List<ChatMessage>> ContextAsync(
-        Run run, AgentOptions agent, IReadOnlyList<IAgentTool> tools, IReadOnlyList<SessionEvent> events, IReadOnlySet<long> queued, int shrink)
+        Run run, AgentOptions agent, IReadOnlyList<IAgentTool> tools, IReadOnlyList<SessionEvent> events, int shrink)
     {
         var system = SystemPrompt(agent);
         var fixedTokens = ContextBuilder.EstimateText(system) + tools.Sum(t => ContextBuilder.EstimateText(t.Description) + (t.Schema.Document.GetRawText().Length / 4));
         var budget = Math.Max(512, ((agent.ContextTokens - agent.MaxTokens) / shrink) - fixedTokens);
-        var built = ContextBuilder.Build(events, queued, budget);
+        var built = ContextBuilder.Build(events, run.MessageSeq, budget);
         if (built.DroppedMessages > 0 || built.OmittedResults > 0)
         {
             var last = events.OfType<StateChanged>().LastOrDefault(s => s.Key == ContextTrimmedKey);
@@ -513,35 +653,68 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         return options;
     }
 
+    /// <summary>How long a stopped run waits for a tool that ignores cancellation before recording it as stopped.</summary>
+    public static readonly TimeSpan ToolStopGrace = TimeSpan.FromMilliseconds(500);
+
     private async Task RunToolsAsync(Run run, AgentOptions agent, List<FunctionCallContent> calls)
     {
         // Every call is recorded before any runs, in the model's order; results are recorded as each finishes, and the
-        // model gets them in its order (the context builder pairs them by id).
-        var prepared = new List<(FunctionCallContent Call, JsonElement Params)>(calls.Count);
+        // model gets them in its order (the context builder pairs them by id). A call id the model repeated is made
+        // unique, so every call pairs with exactly one result.
+        var slots = new List<ToolSlot>(calls.Count);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var call in calls)
         {
+            var id = string.IsNullOrEmpty(call.CallId) ? "call_" + (slots.Count + 1) : call.CallId;
+            for (var n = 2; !ids.Add(id); n++)
+            {
+                id = call.CallId + "_" + n;
+            }
+
             var parameters = call.Exception is null ? Json.Arguments(call) : Json.Object(static _ => { });
-            await AppendAsync(new ToolCalled { SessionKey = run.SessionKey, ToolCallId = call.CallId, Tool = call.Name, Params = parameters }, CancellationToken.None).ConfigureAwait(false);
-            Emit(run, new ChatRunEvent { RunId = run.Id, SessionKey = run.SessionKey, Kind = ChatEventKind.ToolCall, ToolCallId = call.CallId, Tool = call.Name, Params = parameters });
-            prepared.Add((call, parameters));
+            await AppendAsync(new ToolCalled { SessionKey = run.SessionKey, ToolCallId = id, Tool = call.Name, Params = parameters }, CancellationToken.None).ConfigureAwait(false);
+            Emit(run, new ChatRunEvent { RunId = run.Id, SessionKey = run.SessionKey, Kind = ChatEventKind.ToolCall, ToolCallId = id, Tool = call.Name, Params = parameters });
+            slots.Add(new ToolSlot(id, call, parameters));
         }
 
-        await Task.WhenAll(prepared.Select(p => RunToolAsync(run, agent, p.Call, p.Params))).ConfigureAwait(false);
+        // Each tool on the thread pool: a tool doing synchronous file work must not hold up the others.
+        var all = Task.WhenAll(slots.Select(slot => Task.Run(() => RunToolAsync(run, agent, slot), CancellationToken.None)));
+        try
+        {
+            await all.WaitAsync(run.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
+        {
+            // Tools that honour cancellation record their own result at once; one that does not is recorded as
+            // stopped after a short grace, so an abort is never held up by it.
+            await all.WaitAsync(ToolStopGrace, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var slot in slots)
+            {
+                await RecordAsync(run, slot, ToolOutcome.Fail(StoppedMessage(run))).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
         run.Token.ThrowIfCancellationRequested();
     }
 
-    private async Task RunToolAsync(Run run, AgentOptions agent, FunctionCallContent call, JsonElement parameters)
+    private static string StoppedMessage(Run run) =>
+        run.TimedOut ? "Stopped: the turn reached its time limit." : "Stopped: the run was aborted.";
+
+    private async Task RunToolAsync(Run run, AgentOptions agent, ToolSlot slot)
     {
+        var call = slot.Call;
         ToolOutcome outcome;
         try
         {
             outcome = call.Exception is not null
                 ? ToolOutcome.Fail("The arguments were not valid JSON; send a JSON object that matches the tool's schema.")
-                : await InvokeToolAsync(run, agent, call, parameters).ConfigureAwait(false);
+                : await InvokeToolAsync(run, agent, call, slot.Id, slot.Params).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
         {
-            outcome = ToolOutcome.Fail(run.TimedOut ? "Stopped: the turn reached its time limit." : "Stopped: the run was aborted.");
+            outcome = ToolOutcome.Fail(StoppedMessage(run));
         }
         catch (SandboxUnavailableException ex)
         {
@@ -556,27 +729,51 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             outcome = ToolOutcome.Fail($"The tool failed inside the gateway (run {run.Id}; the gateway log has the details).");
         }
 
+        await RecordAsync(run, slot, outcome).ConfigureAwait(false);
+    }
+
+    // A call's result is recorded once: by the tool, or by the stop that gave up waiting for it.
+    private async Task RecordAsync(Run run, ToolSlot slot, ToolOutcome outcome)
+    {
+        if (Interlocked.Exchange(ref slot.Recorded, 1) != 0)
+        {
+            return;
+        }
+
         var recorded = new ToolResult
         {
             SessionKey = run.SessionKey,
-            ToolCallId = call.CallId,
+            ToolCallId = slot.Id,
             Success = outcome.Success,
             Result = outcome.Result,
             Error = outcome.Error,
         };
-        await AppendAsync(recorded, CancellationToken.None).ConfigureAwait(false);
+        await TryAppendAsync(recorded).ConfigureAwait(false);
         Emit(run, new ChatRunEvent
         {
             RunId = run.Id,
             SessionKey = run.SessionKey,
             Kind = ChatEventKind.ToolResult,
-            ToolCallId = call.CallId,
+            ToolCallId = slot.Id,
             Success = outcome.Success,
             Result = ContextBuilder.ResultJson(recorded),
         });
     }
 
-    private async Task<ToolOutcome> InvokeToolAsync(Run run, AgentOptions agent, FunctionCallContent call, JsonElement parameters)
+    private sealed class ToolSlot(string id, FunctionCallContent call, JsonElement parameters)
+    {
+#pragma warning disable SA1401, CA1051 // an Interlocked flag must be a field
+        public int Recorded;
+#pragma warning restore SA1401, CA1051
+
+        public string Id { get; } = id;
+
+        public FunctionCallContent Call { get; } = call;
+
+        public JsonElement Params { get; } = parameters;
+    }
+
+    private async Task<ToolOutcome> InvokeToolAsync(Run run, AgentOptions agent, FunctionCallContent call, string callId, JsonElement parameters)
     {
         var tool = _tools.Find(call.Name);
         if (tool is null)
@@ -589,7 +786,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             return ToolOutcome.Fail(NotAllowedMessage(agent, tool.Name));
         }
 
-        var validation = tool.Schema.Validate(parameters);
+        var validation = Validate(tool, parameters);
         if (!validation.IsValid)
         {
             return ToolOutcome.Fail("Invalid parameters: " + Describe(validation));
@@ -597,7 +794,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
         if (ToolRegistry.NeedsApproval(agent, tool))
         {
-            var decision = await ApproveAsync(run, agent, call.CallId, tool.Name, parameters).ConfigureAwait(false);
+            var decision = await ApproveAsync(run, agent, callId, tool.Name, parameters).ConfigureAwait(false);
             switch (decision)
             {
                 case ApprovalDecision.Allow:
@@ -618,6 +815,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     private async Task<ApprovalDecision> ApproveAsync(Run run, AgentOptions agent, string toolCallId, string tool, JsonElement parameters)
     {
         var approval = _approvals.Open(run.SessionKey, run.Id, toolCallId, tool, parameters, TimeSpan.FromSeconds(agent.Tools.ApprovalTimeoutSeconds));
+        using var forget = new ApprovalGuard(_approvals, approval.ApprovalId);
         await AppendAsync(new StateChanged
         {
             SessionKey = run.SessionKey,
@@ -666,6 +864,12 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         return decision;
     }
 
+    // An approval whose wait never started (its record failed) must not stay listed.
+    private sealed class ApprovalGuard(ApprovalBroker approvals, string approvalId) : IDisposable
+    {
+        public void Dispose() => approvals.Forget(approvalId);
+    }
+
     private ToolContext ContextFor(AgentOptions agent, SessionKey? sessionKey)
     {
         Directory.CreateDirectory(agent.Workspace);
@@ -681,13 +885,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     }
 
     // Synthetic failed results for tool calls a stopped gateway left without one, and a failed record for its run.
+    // Called by a run before it starts (its lane runs nothing else), or by recovery holding the lane's send lock with
+    // the lane idle; either way no live run owns the calls it repairs.
     private async Task<int> RepairAsync(SessionKey sessionKey, CancellationToken cancellationToken)
     {
-        if (_runs.Values.Any(r => r.SessionKey == sessionKey && r.Started))
-        {
-            return 0; // a live run owns its calls
-        }
-
         var projection = await _store.GetProjectionAsync(sessionKey, atSeq: null, cancellationToken).ConfigureAwait(false);
         if (projection is null || projection.State != SessionState.Active)
         {
@@ -707,7 +908,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         var started = projection.GetState(ContextBuilder.RunStartedKey);
-        var runId = started?.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty("runId", out var id) ? id.GetString() : null;
+        var runId = started?.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty("runId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         if (runId is not null && !_runs.ContainsKey(runId) && !Ended(projection, runId))
         {
             await _store.AppendAsync(new StateChanged
@@ -735,19 +936,21 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         new[] { RunCompletedKey, RunAbortedKey, RunFailedKey }.Any(k =>
             projection.GetState(k)?.Value is { ValueKind: JsonValueKind.Object } v
             && v.TryGetProperty("runId", out var id)
+            && id.ValueKind == JsonValueKind.String
             && string.Equals(id.GetString(), runId, StringComparison.Ordinal));
 
     /// <summary>The state key of a run that finished: <c>{runId, stopReason, usage}</c>.</summary>
     public const string RunCompletedKey = "run.completed";
 
-    /// <summary>The state key of a run that was aborted: <c>{runId}</c>.</summary>
-    public const string RunAbortedKey = "run.aborted";
+    /// <summary>The state key of a run that was aborted: <c>{runId, messageSeq, started}</c>.</summary>
+    public const string RunAbortedKey = ContextBuilder.RunAbortedKey;
 
-    /// <summary>The state key of a run that failed or timed out: <c>{runId, code, error}</c>.</summary>
-    public const string RunFailedKey = "run.failed";
+    /// <summary>The state key of a run that failed or timed out: <c>{runId, messageSeq, started, code, error}</c>.</summary>
+    public const string RunFailedKey = ContextBuilder.RunFailedKey;
 
-    private async Task<RunResult> FinishAsync(Run run, RunResult result, string stopReason = "end")
+    private async Task<RunResult> FinishAsync(Run run, RunResult result, string stopReason = "end", bool? started = null)
     {
+        var wasStarted = started ?? run.StartRecorded;
         var (key, writeValue) = result.Status switch
         {
             RunStatus.Completed => (RunCompletedKey, (Action<Utf8JsonWriter>)(w =>
@@ -770,10 +973,15 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             Value = Json.Object(w =>
             {
                 w.WriteString("runId", run.Id);
+                w.WriteNumber("messageSeq", run.MessageSeq);
+                w.WriteBoolean("started", wasStarted);
                 writeValue(w);
             }),
         }).ConfigureAwait(false);
 
+        // The run is over before anyone hears so: an abort or a next message right after "done" meets a finished run.
+        _runs.TryRemove(run.Id, out _);
+        run.Completion.TrySetResult(result);
         Emit(run, result.Status == RunStatus.Completed
             ? new ChatRunEvent { RunId = run.Id, SessionKey = run.SessionKey, Kind = ChatEventKind.Done, Reply = result.Reply, Usage = result.Usage }
             : ErrorEvent(run, result));
@@ -822,17 +1030,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
     }
 
-    private HashSet<long> QueuedSeqs(Lane lane)
-    {
-        lock (_gate)
-        {
-            return [.. lane.Queue.Select(r => r.MessageSeq)];
-        }
-    }
-
+    // At most MaxIdempotencyKeys are kept: past it the expired ones go, and if that is not enough, the oldest.
     private void PruneIdempotency()
     {
-        if (_idempotency.Count < 1024)
+        if (_idempotency.Count < MaxIdempotencyKeys)
         {
             return;
         }
@@ -845,7 +1046,18 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                 _idempotency.TryRemove(key, out _);
             }
         }
+
+        if (_idempotency.Count >= MaxIdempotencyKeys)
+        {
+            foreach (var (key, _) in _idempotency.OrderBy(p => p.Value.At).Take(_idempotency.Count - (MaxIdempotencyKeys / 2)).ToList())
+            {
+                _idempotency.TryRemove(key, out _);
+            }
+        }
     }
+
+    /// <summary>The most idempotency keys remembered at once.</summary>
+    public const int MaxIdempotencyKeys = 4096;
 
     private static string ModelOf(ChatResponse response, AgentOptions agent) =>
         response.AdditionalProperties?.TryGetValue(OpenClaw.Providers.Resilience.ProviderMetadata.ModelReferenceKey, out var model) == true && model is string s && s.Length > 0
@@ -866,6 +1078,19 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             ? $"The tool '{tool}' is off for agent '{agent.Id}'; set agents.{agent.Id}.tools.webFetch.enabled to true to allow it."
             : $"The tool '{tool}' is not allowed for agent '{agent.Id}' (agents.{agent.Id}.tools.allow/deny).";
 
+    // The schema library throws on some strings it cannot measure (a lone surrogate escape): that is invalid input.
+    private static Core.Validation.ValidationResult Validate(IAgentTool tool, JsonElement parameters)
+    {
+        try
+        {
+            return tool.Schema.Validate(parameters);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            return Core.Validation.ValidationResult.FromErrors([new Core.Validation.ValidationError("", "the parameters contain text that is not valid Unicode.")]);
+        }
+    }
+
     private static string Describe(Core.Validation.ValidationResult validation) =>
         string.Join("; ", validation.Errors.Take(5).Select(e => (e.Path.Length == 0 ? "" : e.Path + ": ") + e.Message));
 
@@ -875,9 +1100,13 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
     private sealed class Lane
     {
-        public Queue<Run> Queue { get; } = new();
+        public List<Run> Queue { get; } = [];
 
         public bool Running { get; set; }
+
+        public int Senders { get; set; }
+
+        public SemaphoreSlim SendLock { get; } = new(1, 1);
     }
 
     private sealed class Run : IDisposable
@@ -885,6 +1114,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         private readonly CancellationTokenSource _cts;
         private CancellationTokenSource? _timeout;
         private int _started;
+        private int _stopCause;
 
         public Run(string id, SessionKey sessionKey, long messageSeq, IChatEventSink? sink, CancellationToken stopping)
         {
@@ -908,6 +1138,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
         public bool TimedOut { get; private set; }
 
+        public bool StartRecorded { get; set; }
+
         public bool Started => Volatile.Read(ref _started) != 0;
 
         public TaskCompletionSource<RunResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -916,15 +1148,20 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         {
             Volatile.Write(ref _started, 1);
             _timeout = new CancellationTokenSource(limit, time);
-            _timeout.Token.Register(() =>
-            {
-                TimedOut = true;
-                Abort();
-            });
+            _timeout.Token.Register(() => Stop(timedOut: true));
         }
 
-        public void Abort()
+        public void Abort() => Stop(timedOut: false);
+
+        // The first cause wins: a timeout right after an abort is still an abort, and the other way round.
+        private void Stop(bool timedOut)
         {
+            if (Interlocked.CompareExchange(ref _stopCause, timedOut ? 2 : 1, 0) != 0)
+            {
+                return;
+            }
+
+            TimedOut = timedOut;
             try
             {
                 _cts.Cancel();
@@ -932,6 +1169,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             catch (ObjectDisposedException)
             {
                 // finished meanwhile
+            }
+            catch (AggregateException)
+            {
+                // a callback on the token threw; the cancellation itself happened, and the turn unwinds as usual
             }
         }
 

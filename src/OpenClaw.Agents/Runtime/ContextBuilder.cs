@@ -21,15 +21,21 @@ internal static class ContextBuilder
     /// <summary>The state key a run writes when it starts: <c>{runId, messageSeq}</c>.</summary>
     public const string RunStartedKey = "run.started";
 
+    /// <summary>The state key of an aborted run: <c>{runId, messageSeq, started}</c>.</summary>
+    public const string RunAbortedKey = "run.aborted";
+
+    /// <summary>The state key of a failed run: <c>{runId, messageSeq, started, code, error}</c>.</summary>
+    public const string RunFailedKey = "run.failed";
+
     /// <summary>What a tool call without a recorded result reads as.</summary>
     public const string InterruptedResult = "No result was recorded for this call: the gateway stopped while it ran. Its effects are unknown; check before repeating it.";
 
     private const int CharsPerToken = 4;
     private const int PerMessageTokens = 8;
 
-    public static BuiltContext Build(IReadOnlyList<SessionEvent> events, IReadOnlySet<long> queuedMessageSeqs, int budgetTokens)
+    public static BuiltContext Build(IReadOnlyList<SessionEvent> events, long currentMessageSeq, int budgetTokens)
     {
-        var entries = Collect(events, queuedMessageSeqs);
+        var entries = Collect(events, currentMessageSeq);
         var estimate = entries.Sum(e => Estimate(e.Message));
         var dropped = 0;
         var droppedThrough = 0L;
@@ -76,6 +82,35 @@ internal static class ContextBuilder
             }
         }
 
+        // Still too big (a long tool loop of many small results or big arguments): every older result and large set
+        // of arguments but the last exchange's newest is replaced by a note, keeping each call with its result.
+        for (var index = 0; index < entries.Count - 1 && estimate > budgetTokens; index++)
+        {
+            var message = entries[index].Message;
+            var before = Estimate(message);
+            for (var i = 0; i < message.Contents.Count; i++)
+            {
+                switch (message.Contents[i])
+                {
+                    case FunctionResultContent result when result.Result is JsonElement json && json.GetRawText().Length > 200:
+                        message.Contents[i] = new FunctionResultContent(result.CallId, Json.Object(w =>
+                            w.WriteString("omitted", $"This result ({json.GetRawText().Length} characters) was left out to fit the model's context window.")));
+                        omitted++;
+                        break;
+                    case FunctionCallContent call when call.Arguments is { } args && args.Sum(a => a.Key.Length + ValueLength(a.Value)) > 1024:
+                        message.Contents[i] = new FunctionCallContent(call.CallId, call.Name, new Dictionary<string, object?>(StringComparer.Ordinal)
+                        {
+                            ["omitted"] = "The arguments were left out to fit the model's context window.",
+                        });
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            estimate += Estimate(message) - before;
+        }
+
         return new BuiltContext([.. entries.Select(e => e.Message)], dropped, droppedThrough, omitted, estimate);
     }
 
@@ -101,16 +136,25 @@ internal static class ContextBuilder
 
     private static int ValueLength(object? value) => value is JsonElement j ? j.GetRawText().Length : value?.ToString()?.Length ?? 4;
 
-    private static List<Entry> Collect(IReadOnlyList<SessionEvent> events, IReadOnlySet<long> queued)
+    private static List<Entry> Collect(IReadOnlyList<SessionEvent> events, long current)
     {
         var taken = new HashSet<long>();
+        var dropped = new HashSet<long>();
         foreach (var e in events)
         {
             if (e is StateChanged { Key: RunStartedKey } s && MessageSeqOf(s) is { } seq)
             {
                 taken.Add(seq);
             }
+            else if (e is StateChanged { Key: RunAbortedKey or RunFailedKey } ended && MessageSeqOf(ended) is { } endedSeq
+                && ended.Value!.Value.TryGetProperty("started", out var started) && started.ValueKind == System.Text.Json.JsonValueKind.False)
+            {
+                dropped.Add(endedSeq); // aborted while it waited: its message never reaches a model
+            }
         }
+
+        // Messages no run took (the gateway stopped before their turn) join the next turn, just before its message.
+        var leftovers = new List<MessageReceived>();
 
         var entries = new List<Entry>();
         var deferred = new Dictionary<long, MessageReceived>();
@@ -131,7 +175,12 @@ internal static class ContextBuilder
             if (results is not null && assistant is not null)
             {
                 // Results are recorded as each tool finishes; the model gets them in the order it called the tools.
-                var order = assistant.Contents.OfType<FunctionCallContent>().Select((c, i) => (c.CallId, i)).ToDictionary(x => x.CallId, x => x.i, StringComparer.Ordinal);
+                var order = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (call, i) in assistant.Contents.OfType<FunctionCallContent>().Select((c, i) => (c, i)))
+                {
+                    order.TryAdd(call.CallId, i);
+                }
+
                 var sorted = results.Contents.OrderBy(c => c is FunctionResultContent r && order.TryGetValue(r.CallId, out var i) ? i : int.MaxValue).ToList();
                 results.Contents.Clear();
                 foreach (var content in sorted)
@@ -168,16 +217,31 @@ internal static class ContextBuilder
                 case MessageReceived m when taken.Contains(m.Seq):
                     deferred[m.Seq] = m;
                     break;
-                case MessageReceived m when queued.Contains(m.Seq):
+                case MessageReceived m when dropped.Contains(m.Seq) || m.Seq > current:
+                    break; // aborted before its turn, or waiting behind the current one
+                case MessageReceived m when open.Count == 0:
+                    AddUser(m); // no run took it (the gateway stopped first, or it predates runs): it stays where it was sent
                     break;
                 case MessageReceived m:
-                    AddUser(m);
+                    leftovers.Add(m); // never inside a tool exchange: it joins once the exchange's results are in
                     break;
                 case StateChanged { Key: RunStartedKey } s when MessageSeqOf(s) is { } seq && deferred.Remove(seq, out var message):
+                    foreach (var leftover in leftovers)
+                    {
+                        AddUser(leftover);
+                    }
+
+                    leftovers.Clear();
                     AddUser(message);
                     break;
                 case AgentResponse r:
                     CloseExchange();
+                    foreach (var leftover in leftovers)
+                    {
+                        AddUser(leftover);
+                    }
+
+                    leftovers.Clear();
                     assistant = Add(new ChatMessage(ChatRole.Assistant, string.IsNullOrEmpty(r.Text) ? [] : [new TextContent(r.Text)]), r.Seq);
                     break;
                 case ToolCalled t:
@@ -201,10 +265,25 @@ internal static class ContextBuilder
                     open.RemoveAt(index);
                     results ??= Add(new ChatMessage(ChatRole.Tool, []), t.Seq);
                     results.Contents.Add(new FunctionResultContent(t.ToolCallId, ResultJson(t)));
+                    if (open.Count == 0 && leftovers.Count > 0)
+                    {
+                        foreach (var leftover in leftovers)
+                        {
+                            AddUser(leftover);
+                        }
+
+                        leftovers.Clear();
+                    }
+
                     break;
                 default:
                     break;
             }
+        }
+
+        foreach (var leftover in leftovers)
+        {
+            AddUser(leftover);
         }
 
         CloseExchange();
@@ -259,6 +338,11 @@ internal static class ContextBuilder
         var text = new StringBuilder(m.Text);
         foreach (var a in m.Attachments)
         {
+            if (a is null)
+            {
+                continue;
+            }
+
             text.Append("\n[attachment: ").Append(a.FileName ?? a.Id ?? "file");
             if (a.MimeType is not null)
             {

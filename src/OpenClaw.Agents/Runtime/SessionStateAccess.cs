@@ -14,6 +14,14 @@ internal sealed class SessionStateAccess(IEventStore store, SessionKey sessionKe
         return projection?.GetState(key)?.Value;
     }
 
-    public async ValueTask SetAsync(string key, JsonElement? value, CancellationToken cancellationToken) =>
+    public async ValueTask SetAsync(string key, JsonElement? value, CancellationToken cancellationToken)
+    {
+        // The runtime's own records (runs, approvals, context cuts, delivery) cannot be written by a tool.
+        if (StateKeys.IsReserved(key))
+        {
+            throw new ArgumentException($"State key '{key}' is reserved for OpenClaw itself.", nameof(key));
+        }
+
         await store.AppendAsync(new StateChanged { SessionKey = sessionKey, Key = key, Value = value }, cancellationToken).ConfigureAwait(false);
+    }
 }

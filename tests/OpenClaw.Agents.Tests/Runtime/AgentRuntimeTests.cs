@@ -22,11 +22,10 @@ public sealed class AgentRuntimeTests
         await h.Store.AppendAsync(new ToolCalled { SessionKey = key, ToolCallId = "call_x", Tool = "exec", Params = RuntimeHarness.Json("""{"command":"ls"}""") }, Ct);
         await h.ReopenAsync();
 
-        var repaired = await h.Runtime.RecoverAsync(Ct);
+        // No start-up pass: the next turn repairs the session itself before it builds the model's context.
         h.Model.Say("Here is what I know.");
         var result = await h.ChatAsync(key, "and now?");
 
-        Assert.Equal(1, repaired);
         var events = await h.EventsAsync(key);
         var synthetic = Assert.Single(events.OfType<ToolResult>());
         Assert.Equal("call_x", synthetic.ToolCallId);
@@ -133,12 +132,62 @@ public sealed class AgentRuntimeTests
         h.Model.Say("to a");
         h.Model.Say("to b");
 
+        h.Model.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
         var runA = await h.Runtime.SendAsync(a, "one", null, null, null, Ct);
         var runB = await h.Runtime.SendAsync(b, "two", null, null, null, Ct);
+        await h.Model.TwoInFlight.Task.WaitAsync(Testing.TestTimeouts.Default, Ct); // both model calls at once
+        h.Model.Hold.SetResult();
         var results = await Task.WhenAll(runA.Completion, runB.Completion).WaitAsync(Testing.TestTimeouts.Default, Ct);
 
         Assert.All(results, r => Assert.Equal(RunStatus.Completed, r.Status));
         Assert.Equal(["one"], (await h.EventsAsync(a)).OfType<MessageReceived>().Select(m => m.Text));
         Assert.Equal(["two"], (await h.EventsAsync(b)).OfType<MessageReceived>().Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_repeated_call_id_is_made_unique_so_each_call_pairs_with_one_result_and_the_session_goes_on()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        var key = await h.NewSessionAsync();
+        h.Model.CallToolTwice("dup", "ghost", "{}");
+        h.Model.Say("after");
+        h.Model.Say("next turn works");
+
+        await h.ChatAsync(key, "go");
+        var next = await h.ChatAsync(key, "again");
+
+        Assert.Equal("next turn works", next.Reply);
+        var events = await h.EventsAsync(key);
+        Assert.Equal(["dup", "dup_2"], events.OfType<ToolCalled>().Select(c => c.ToolCallId));
+        Assert.Equal(["dup", "dup_2"], events.OfType<ToolResult>().Select(r => r.ToolCallId).Order(StringComparer.Ordinal));
+        Assert.All(events.OfType<ToolResult>(), r => Assert.Contains("no tool named", r.Error, StringComparison.Ordinal));
+        var transcript = h.Model.Calls[^1];
+        Assert.Equal(2, transcript.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Count());
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_with_one_idempotency_key_store_one_message()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        var key = await h.NewSessionAsync();
+
+        var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => h.Runtime.SendAsync(key, "once", null, "same-key", null, Ct))));
+        await sends[0].Completion.WaitAsync(Testing.TestTimeouts.Default, Ct);
+
+        Assert.Single(sends.Select(r => r.RunId).Distinct());
+        Assert.Single((await h.EventsAsync(key)).OfType<MessageReceived>());
+    }
+
+    [Fact]
+    public async Task A_null_attachment_is_refused_before_anything_is_stored()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        var key = await h.NewSessionAsync();
+
+        var error = await Assert.ThrowsAsync<AgentException>(() => h.Runtime.SendAsync(key, "x", [null!], null, null, Ct));
+
+        Assert.Equal("attachments", error.Field);
+        Assert.Empty((await h.EventsAsync(key)).OfType<MessageReceived>());
     }
 }

@@ -26,12 +26,42 @@ public sealed class ContextBuilderTests
             At(new AgentResponse { SessionKey = s_key, Text = "answer one", Model = "m" }),
         };
 
-        var duringFirst = ContextBuilder.Build(events, new HashSet<long> { second.Seq }, 100_000).Messages;
+        var duringFirst = ContextBuilder.Build(events, first.Seq, 100_000).Messages;
         events.Add(At(new StateChanged { SessionKey = s_key, Key = "run.started", Value = RuntimeHarness.Json($$"""{"runId":"r2","messageSeq":{{second.Seq}}}""") }));
-        var duringSecond = ContextBuilder.Build(events, new HashSet<long>(), 100_000).Messages;
+        var duringSecond = ContextBuilder.Build(events, second.Seq, 100_000).Messages;
 
         Assert.Equal(["first", "answer one"], duringFirst.Select(m => m.Text));
         Assert.Equal(["first", "answer one", "second"], duringSecond.Select(m => m.Text));
+    }
+
+    [Fact]
+    public void A_message_aborted_before_its_turn_is_never_sent_and_one_left_by_a_crash_joins_the_next_turn_whole()
+    {
+        var first = At(new MessageReceived { SessionKey = s_key, Text = "first" });
+        var events = new List<SessionEvent>
+        {
+            first,
+            At(new StateChanged { SessionKey = s_key, Key = "run.started", Value = RuntimeHarness.Json($$"""{"runId":"r1","messageSeq":{{first.Seq}}}""") }),
+            At(new AgentResponse { SessionKey = s_key, Text = "", Model = "m" }),
+            At(new ToolCalled { SessionKey = s_key, ToolCallId = "c1", Tool = "t", Params = RuntimeHarness.Json("{}") }),
+        };
+        var aborted = At(new MessageReceived { SessionKey = s_key, Text = "never mind" });
+        var leftover = At(new MessageReceived { SessionKey = s_key, Text = "left by a crash" });
+        events.Add(aborted);
+        events.Add(leftover);
+        events.Add(At(new StateChanged { SessionKey = s_key, Key = "run.aborted", Value = RuntimeHarness.Json($$"""{"runId":"r2","messageSeq":{{aborted.Seq}},"started":false}""") }));
+        events.Add(At(new ToolResult { SessionKey = s_key, ToolCallId = "c1", Success = true, Result = RuntimeHarness.Json("{\"ok\":1}") }));
+        events.Add(At(new AgentResponse { SessionKey = s_key, Text = "done one", Model = "m" }));
+        var third = At(new MessageReceived { SessionKey = s_key, Text = "third" });
+        events.Add(third);
+        events.Add(At(new StateChanged { SessionKey = s_key, Key = "run.started", Value = RuntimeHarness.Json($$"""{"runId":"r3","messageSeq":{{third.Seq}}}""") }));
+
+        var messages = ContextBuilder.Build(events, third.Seq, 100_000).Messages;
+
+        Assert.Equal(["first", "", "", "left by a crash", "done one", "third"], messages.Select(m => m.Text)); // after the exchange it arrived in, never inside it
+        var result = messages[2].Contents.OfType<FunctionResultContent>().Single();
+        Assert.Contains("\"ok\"", ((System.Text.Json.JsonElement)result.Result!).GetRawText(), StringComparison.Ordinal); // the real result, not "interrupted"
+        Assert.DoesNotContain(messages, m => m.Text == "never mind");
     }
 
     [Fact]
@@ -47,7 +77,7 @@ public sealed class ContextBuilderTests
             At(new ToolResult { SessionKey = s_key, ToolCallId = "a", Success = false, Error = "boom" }),
         };
 
-        var messages = ContextBuilder.Build(events, new HashSet<long>(), 100_000).Messages;
+        var messages = ContextBuilder.Build(events, long.MaxValue, 100_000).Messages;
 
         Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.Tool], messages.Select(m => m.Role));
         var results = messages[2].Contents.OfType<FunctionResultContent>().ToList();
@@ -67,7 +97,7 @@ public sealed class ContextBuilderTests
             events.Add(At(new ToolResult { SessionKey = s_key, ToolCallId = $"c{i}", Success = true, Result = RuntimeHarness.Json("{}") }));
         }
 
-        var built = ContextBuilder.Build(events, new HashSet<long>(), 500);
+        var built = ContextBuilder.Build(events, long.MaxValue, 500);
 
         Assert.True(built.DroppedMessages > 0);
         Assert.Equal(ChatRole.User, built.Messages[0].Role);

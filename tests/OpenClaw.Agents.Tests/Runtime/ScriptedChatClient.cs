@@ -21,11 +21,27 @@ internal sealed class ScriptedChatClient : IChatClient
         }
     }
 
+    /// <summary>When set, every call waits for it after recording itself (to hold calls in flight together).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Completes when two calls are in flight at once.</summary>
+    public TaskCompletionSource TwoInFlight { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private int _inFlight;
+
     public void Say(string text) => _script.Enqueue(_ => [new ChatResponseUpdate(ChatRole.Assistant, text) { Contents = { new UsageContent(new UsageDetails { InputTokenCount = 10, OutputTokenCount = 3 }) } }]);
 
     public void CallTool(string callId, string tool, string argumentsJson) => _script.Enqueue(_ =>
     [
         new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent(callId, tool, OpenClaw.Agents.Runtime.ContextBuilder.Arguments(System.Text.Json.JsonDocument.Parse(argumentsJson).RootElement))]),
+    ]);
+
+    public void CallToolTwice(string callId, string tool, string argumentsJson) => _script.Enqueue(_ =>
+    [
+        new ChatResponseUpdate(ChatRole.Assistant, [
+            new FunctionCallContent(callId, tool, OpenClaw.Agents.Runtime.ContextBuilder.Arguments(System.Text.Json.JsonDocument.Parse(argumentsJson).RootElement)),
+            new FunctionCallContent(callId, tool, OpenClaw.Agents.Runtime.ContextBuilder.Arguments(System.Text.Json.JsonDocument.Parse(argumentsJson).RootElement)),
+        ]),
     ]);
 
     public void Throw(Exception exception) => _script.Enqueue(_ => throw exception);
@@ -45,6 +61,23 @@ internal sealed class ScriptedChatClient : IChatClient
         }
 
         await Task.Yield();
+        if (Interlocked.Increment(ref _inFlight) >= 2)
+        {
+            TwoInFlight.TrySetResult();
+        }
+
+        try
+        {
+            if (Hold is { } hold)
+            {
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
         foreach (var update in next(snapshot))
         {
             cancellationToken.ThrowIfCancellationRequested();
