@@ -1,8 +1,10 @@
+using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using OpenClaw.Agents.Sandbox;
 using OpenClaw.Core.Config;
 using OpenClaw.Testing;
@@ -19,7 +21,7 @@ namespace OpenClaw.Bench.Sandbox;
 /// is what <c>exec</c> really runs (<c>/bin/sh -c true</c>).
 /// Run: <c>bench/run-sandbox.sh</c> (<c>dotnet run -c Release --project bench/OpenClaw.Bench -- --filter '*SandboxSpawn*'</c>).
 /// </remarks>
-[Config(typeof(Config))]
+[Config(typeof(SpawnConfig))]
 public class SandboxSpawnBenchmarks
 {
     private static readonly SandboxLimits s_limits = new(TimeoutSeconds: 30, CpuSeconds: 30, MemoryMb: 1024, MaxProcesses: 256, MaxOutputBytes: 1 << 20);
@@ -48,27 +50,57 @@ public class SandboxSpawnBenchmarks
     public void Cleanup() => _workspace.Dispose();
 
     /// <summary><c>true</c> without isolation.</summary>
-    [BenchmarkDotNet.Attributes.Benchmark(Baseline = true)]
+    [Benchmark(Baseline = true)]
     public Task<SandboxResult> Unisolated() => _provider.ForLevel(SandboxLevel.None).RunAsync(_true with { Level = SandboxLevel.None }, CancellationToken.None);
 
     /// <summary><c>true</c> at strict (no network).</summary>
-    [BenchmarkDotNet.Attributes.Benchmark]
+    [Benchmark]
     public Task<SandboxResult> Strict() => _provider.ForLevel(SandboxLevel.Strict).RunAsync(_true, CancellationToken.None);
 
     /// <summary><c>true</c> at relaxed (network on).</summary>
-    [BenchmarkDotNet.Attributes.Benchmark]
+    [Benchmark]
     public Task<SandboxResult> Relaxed() => _provider.ForLevel(SandboxLevel.Relaxed).RunAsync(_true with { Level = SandboxLevel.Relaxed }, CancellationToken.None);
 
     /// <summary><c>/bin/sh -c true</c> at strict, as <c>exec</c> runs it.</summary>
-    [BenchmarkDotNet.Attributes.Benchmark]
+    [Benchmark]
     public Task<SandboxResult> StrictShell() => _provider.ForLevel(SandboxLevel.Strict).RunAsync(_shell, CancellationToken.None);
 
-    /// <summary>One spawn per iteration, 200 iterations, with P50, P95 and P99 columns.</summary>
-    private sealed class Config : ManualConfig
+    /// <summary>
+    /// Reference: bubblewrap alone with the same namespaces and the smallest mounts, no cgroup, no rlimits, no output
+    /// handling; what bubblewrap itself costs on this machine at this moment. Strict minus this is our own overhead.
+    /// </summary>
+    [Benchmark]
+    public async Task<int> BareBubblewrap()
     {
-        public Config()
+        var startInfo = new System.Diagnostics.ProcessStartInfo("/usr/bin/bwrap") { UseShellExecute = false };
+        startInfo.ArgumentList.Add("--bind");
+        startInfo.ArgumentList.Add(_workspace.Path);
+        startInfo.ArgumentList.Add("/workspace");
+        foreach (var arg in s_bareArgs)
         {
-            AddJob(Job.Default.WithInvocationCount(1).WithUnrollFactor(1).WithWarmupCount(20).WithIterationCount(200).WithLaunchCount(1));
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.Environment.Clear();
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    private static readonly string[] s_bareArgs =
+    [
+        "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--new-session", "--die-with-parent",
+        "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+        "--proc", "/proc", "--dev", "/dev", "--", "/bin/true",
+    ];
+
+    /// <summary>One spawn per iteration, 200 iterations, with P50, P95 and P99 columns.</summary>
+    private sealed class SpawnConfig : ManualConfig
+    {
+        public SpawnConfig()
+        {
+            // In process: BenchmarkDotNet does not rebuild the whole bench project for one job (the machine is shared).
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(1).WithUnrollFactor(1).WithWarmupCount(20).WithIterationCount(200).WithLaunchCount(1));
             AddColumn(StatisticColumn.P50, StatisticColumn.P95, new P99Column());
         }
     }

@@ -12,9 +12,18 @@ namespace OpenClaw.Agents.Sandbox;
 /// </summary>
 internal sealed class BubblewrapSandbox : ISandbox
 {
-    /// <summary>Joins every cgroup.procs file given before "--", then becomes the rest of its arguments.</summary>
-    private const string JoinScript =
-        "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+    /// <summary>
+    /// The launcher: sets the CPU-time ($1 soft, $2 hard), address-space ($3 KiB or "unlimited") and core rlimits, joins
+    /// every cgroup.procs file given before "--", then becomes the rest of its arguments (bubblewrap, or prlimit first).
+    /// One process throughout, so the cgroup is joined before anything of the command exists.
+    /// </summary>
+    private const string LauncherScript =
+        "ulimit -c 0 && ulimit -S -t \"$1\" && ulimit -H -t \"$2\" && ulimit -v \"$3\" || { echo \"" + LauncherFailed + "the limits could not be set\" >&2; exit 125; }; " +
+        "shift 3; while [ \"$1\" != -- ]; do echo $$ > \"$1\" || { echo \"" + LauncherFailed + "the run's cgroup could not be joined\" >&2; exit 125; }; shift; done; " +
+        "shift; exec \"$@\"";
+
+    /// <summary>How the launcher's own failures begin (nothing ran).</summary>
+    private const string LauncherFailed = "openclaw-sandbox: ";
 
     private static readonly TimeSpan s_recheckAfterFailure = TimeSpan.FromSeconds(30);
 
@@ -101,13 +110,6 @@ internal sealed class BubblewrapSandbox : ISandbox
                 "`sudo pacman -S bubblewrap` (Arch).");
         }
 
-        if (!File.Exists(_prlimitPath))
-        {
-            return new(false, Name,
-                $"prlimit is not installed (no {_prlimitPath}); the sandbox needs it to limit CPU time. " +
-                "Install util-linux: `sudo apt-get install util-linux`.");
-        }
-
         var workspace = Path.Combine(Path.GetTempPath(), "openclaw-sandbox-check-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workspace);
         try
@@ -159,22 +161,28 @@ internal sealed class BubblewrapSandbox : ISandbox
 
         try
         {
-            List<string> prlimit = [_prlimitPath, $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 1}", "--core=0"];
+            List<string> prlimit = [];
             if (cgroup is null)
             {
                 // Not root: RLIMIT_NPROC binds, but counts every process of this uid, so the user's own are added.
-                prlimit.Add($"--nproc={ProcessesOfThisUser() + limits.MaxProcesses}");
+                if (!File.Exists(_prlimitPath))
+                {
+                    throw new SandboxUnavailableException(
+                        $"prlimit is not installed (no {_prlimitPath}); without a cgroup the sandbox needs it to bound the " +
+                        "process count, so nothing ran. Install util-linux: `sudo apt-get install util-linux`.");
+                }
+
+                prlimit.AddRange([_prlimitPath, $"--nproc={ProcessesOfThisUser() + limits.MaxProcesses}", "--"]);
             }
 
-            if (cgroup is not { BoundsMemory: true })
-            {
-                prlimit.Add($"--as={limits.MemoryMb * 1024L * 1024L}");
-            }
-
+            var addressSpace = cgroup is { BoundsMemory: true } ? "unlimited" : (limits.MemoryMb * 1024L).ToString(CultureInfo.InvariantCulture);
             var startInfo = new ProcessStartInfo("/bin/sh") { WorkingDirectory = "/" };
             startInfo.ArgumentList.Add("-c");
-            startInfo.ArgumentList.Add(JoinScript);
+            startInfo.ArgumentList.Add(LauncherScript);
             startInfo.ArgumentList.Add("openclaw-sandbox");
+            startInfo.ArgumentList.Add(limits.CpuSeconds.ToString(CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add((limits.CpuSeconds + 1).ToString(CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add(addressSpace);
             foreach (var procs in cgroup?.ProcsFiles ?? [])
             {
                 startInfo.ArgumentList.Add(procs);
@@ -186,7 +194,6 @@ internal sealed class BubblewrapSandbox : ISandbox
                 startInfo.ArgumentList.Add(arg);
             }
 
-            startInfo.ArgumentList.Add("--");
             startInfo.ArgumentList.Add(_bubblewrapPath);
             foreach (var arg in bubblewrapArgs)
             {
@@ -220,6 +227,13 @@ internal sealed class BubblewrapSandbox : ISandbox
                 throw new SandboxUnavailableException("The sandbox's launcher (/bin/sh) could not be started, so nothing ran.", e);
             }
 
+            if (outcome.ExitCode == 125 && outcome.StandardError.StartsWith(LauncherFailed, StringComparison.Ordinal))
+            {
+                throw new SandboxUnavailableException(
+                    $"The sandbox's launcher failed ({outcome.StandardError.Trim()}), so nothing ran. Check that the gateway may " +
+                    "write to its cgroup (the cgroup v1 pids hierarchy, or a delegated cgroup v2 group).");
+            }
+
             var termination = outcome switch
             {
                 { TimedOut: true } => SandboxTermination.TimedOut,
@@ -242,7 +256,8 @@ internal sealed class BubblewrapSandbox : ISandbox
         {
             if (cgroup is not null)
             {
-                await cgroup.DisposeAsync().ConfigureAwait(false);
+                // Everything in it is dead or being killed; removing the empty group is off the caller's path.
+                _ = Task.Run(async () => await cgroup.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
             }
         }
     }

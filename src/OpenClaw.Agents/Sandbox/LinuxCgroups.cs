@@ -80,6 +80,7 @@ internal sealed class LinuxCgroups(string root, string membershipFile, ILogger l
         try
         {
             Directory.CreateDirectory(pids);
+            RequireCgroupFiles(pids);
             File.WriteAllText(Path.Combine(pids, "pids.max"), limits.MaxProcesses.ToString(CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -97,6 +98,7 @@ internal sealed class LinuxCgroups(string root, string membershipFile, ILogger l
             try
             {
                 Directory.CreateDirectory(memory);
+                RequireCgroupFiles(memory);
                 var bytes = (limits.MemoryMb * 1024L * 1024L).ToString(CultureInfo.InvariantCulture);
                 File.WriteAllText(Path.Combine(memory, "memory.limit_in_bytes"), bytes);
                 TryWrite(Path.Combine(memory, "memory.memsw.limit_in_bytes"), bytes); // no swapping past the limit
@@ -136,6 +138,7 @@ internal sealed class LinuxCgroups(string root, string membershipFile, ILogger l
         try
         {
             Directory.CreateDirectory(group);
+            RequireCgroupFiles(group);
             File.WriteAllText(Path.Combine(group, "pids.max"), limits.MaxProcesses.ToString(CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -155,6 +158,15 @@ internal sealed class LinuxCgroups(string root, string membershipFile, ILogger l
 
         problem = "";
         return new CgroupRun(CgroupVersion.V2, group, memory ? group : null, logger);
+    }
+
+    /// <summary>The kernel fills a new cgroup directory with its files; a plain directory means this is no cgroup file system.</summary>
+    private static void RequireCgroupFiles(string group)
+    {
+        if (!File.Exists(Path.Combine(group, "cgroup.procs")))
+        {
+            throw new IOException($"{group} is not a cgroup.");
+        }
     }
 
     private static string Join(string mount, string path) => Path.Combine(mount, path.TrimStart('/'));
@@ -261,7 +273,8 @@ internal sealed class CgroupRun(CgroupVersion version, string processGroup, stri
     /// <summary>Kills what is left and removes the cgroups.</summary>
     public async ValueTask DisposeAsync()
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        var delay = TimeSpan.FromMilliseconds(1);
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(10); waited += delay)
         {
             if (Members().Count == 0 && LinuxCgroups.TryRemove(processGroup) && (memoryGroup is null || LinuxCgroups.TryRemove(memoryGroup)))
             {
@@ -269,7 +282,8 @@ internal sealed class CgroupRun(CgroupVersion version, string processGroup, stri
             }
 
             KillAll();
-            await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false); // the kernel reaps asynchronously
+            await Task.Delay(delay).ConfigureAwait(false); // the kernel reaps asynchronously
+            delay = TimeSpan.FromMilliseconds(Math.Min(100, delay.TotalMilliseconds * 2));
         }
 
         SandboxLog.CgroupLeft(logger, processGroup, new IOException("The cgroup stayed busy."));
