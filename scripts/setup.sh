@@ -6,6 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The Linux sandbox backend (docs/sandbox.md): without it sandboxed tools fail closed and the escape suite fails.
+if [ "$(uname -s)" = Linux ]; then command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   echo "setup: installing ${need_apt[*]}"
