@@ -6,18 +6,22 @@
 #   2. our NativeAOT gateway (artifacts/aot/openclaw, published if missing) with a fresh state dir whose config points
 #      the default agent at the fake model; the chat-turn driver: TURNS sequential turns on one session, then TURNS on
 #      a fresh session each, after WARMUP warm-up turns;
+#   2b. a second pass with the driver serving the fake model itself, splitting our turn at the model call;
 #   3. unless SKIP_PEER=1: the original (peers/openclaw/start.sh with MOCK_LLM_URL), its own chat-probe.mjs for
 #      PEER_TURNS turns on one session, then the same chat-turn driver over its protocol (a same-client check);
 #   4. a summary: both p50s and the ratio against the goal (ours at least 20 times faster).
-# About 2 minutes with the peer. Knobs: TURNS (200), WARMUP (20), PEER_TURNS (60), PEER_WARMUP (5), SKIP_PEER=1,
-# PEER_DIR, LOG_LEVEL (our gateway's logging.level, default info; "debug" logs each run's phases), KEEP=1 keeps the
-# work dir (gateway and mock logs).
+# About 4 minutes with the peer (its turns take a few hundred ms each). Knobs: TURNS (100), WARMUP (10), PEER_TURNS and
+# PEER_WARMUP (default: the same, so both sessions grow to the same length), SKIP_PEER=1, STATE_ROOT (where our state
+# dirs go, default the work dir under /tmp; /dev/shm shows what the fsyncs cost, since fsync there does nothing),
+# PEER_DIR, LOG_LEVEL (our gateway's logging.level, default info), PHASES=0 skips the split of our turn (a second
+# pass on the driver's own fake model, which stamps each model request on the driver's clock), KEEP=1 keeps the work
+# dir (gateway and mock logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-TURNS="${TURNS:-200}"
-WARMUP="${WARMUP:-20}"
-PEER_TURNS="${PEER_TURNS:-60}"
-PEER_WARMUP="${PEER_WARMUP:-5}"
+TURNS="${TURNS:-100}"
+WARMUP="${WARMUP:-10}"
+PEER_TURNS="${PEER_TURNS:-$TURNS}"
+PEER_WARMUP="${PEER_WARMUP:-$WARMUP}"
 SKIP_PEER="${SKIP_PEER:-0}"
 PEER_DIR="${PEER_DIR:-/work/shared/peers/openclaw}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
@@ -31,6 +35,8 @@ fi
 dotnet build -c Release bench/OpenClaw.Bench >/dev/null
 
 WORK="$(mktemp -d /tmp/openclaw-bench-chat.XXXXXX)"
+STATE="$WORK"
+[ -z "${STATE_ROOT:-}" ] || STATE="$(mktemp -d "$STATE_ROOT/openclaw-bench-chat-state.XXXXXX")"
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 MOCK_PID=""
@@ -40,7 +46,7 @@ cleanup() {
   if [ -n "$OUR_PID" ] && kill -0 "$OUR_PID" 2>/dev/null; then kill "$OUR_PID"; wait "$OUR_PID" 2>/dev/null || true; fi
   if [ -n "$PEER_PORT" ]; then bash "$PEER_DIR/stop.sh" "$PEER_PORT" 2>/dev/null || true; fi
   if [ -n "$MOCK_PID" ] && kill -0 "$MOCK_PID" 2>/dev/null; then kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" = 1 ]; then echo "(work dir kept: $WORK)"; else rm -rf "$WORK"; fi
+  if [ "${KEEP:-0}" = 1 ]; then echo "(work dir kept: $WORK $STATE)"; else rm -rf "$WORK" "$STATE"; fi
 }
 trap cleanup EXIT
 
@@ -77,44 +83,62 @@ else
   echo "   WARNING: $MOCK_URL did not stream as expected:"; head -c 600 <<<"$probe"; echo
 fi
 
-echo "== ours: NativeAOT gateway, default agent on the fake model"
-TOKEN="bench-$(date +%s%N | sha256sum | head -c 24)"
-mkdir -p "$WORK/state"
-cat > "$WORK/state/openclaw.json" <<JSON
+start_ours() { # start_ours MODEL_URL NAME: our gateway on a free port, its default agent on MODEL_URL; sets OUR_PID and URL
+  local dir="$STATE/$2"
+  mkdir -p "$dir"
+  cat > "$dir/openclaw.json" <<JSON
 {
   gateway: { limits: { requestsPerMinute: 100000000 } },
-  providers: { mock: { type: "openai-compatible", baseUrl: "$MOCK_URL", maxRetries: 0 } },
+  providers: { mock: { type: "openai-compatible", baseUrl: "$1", maxRetries: 0 } },
   agents: { default: { model: "mock/mock-model" } },
   logging: { level: "$LOG_LEVEL" },
 }
 JSON
-OPENCLAW_GATEWAY_TOKEN="$TOKEN" "$BIN" gateway run --port 0 --state-dir "$WORK/state" > "$WORK/gateway.out" 2>&1 &
-OUR_PID=$!
-URL=""
-for _ in $(seq 1 100); do
-  PORT="$(sed -n 's|^openclaw gateway listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$WORK/gateway.out" | head -1)"
-  [ -n "$PORT" ] && URL="http://127.0.0.1:$PORT" && break
-  kill -0 "$OUR_PID" 2>/dev/null || break
-  sleep 0.1
-done
-READY=""
-if [ -n "$URL" ]; then
+  OPENCLAW_GATEWAY_TOKEN="$TOKEN" "$BIN" gateway run --port 0 --state-dir "$dir" > "$dir/gateway.out" 2>&1 &
+  OUR_PID=$!
+  URL=""
+  local port="" ready=""
   for _ in $(seq 1 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/health/ready" || true)" = 200 ] && READY=1 && break
+    port="$(sed -n 's|^openclaw gateway listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$dir/gateway.out" | head -1)"
+    [ -n "$port" ] && break
+    kill -0 "$OUR_PID" 2>/dev/null || break
     sleep 0.1
   done
-fi
-if [ -z "$READY" ]; then
-  echo "   our gateway did not get ready:"; cat "$WORK/gateway.out"
-else
-  echo "   $URL ready (state dir $WORK/state, logging.level $LOG_LEVEL)"
+  if [ -n "$port" ]; then
+    for _ in $(seq 1 100); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/health/ready" || true)" = 200 ] && ready=1 && break
+      sleep 0.1
+    done
+  fi
+  if [ -z "$ready" ]; then echo "   our gateway did not get ready:"; cat "$dir/gateway.out"; return 1; fi
+  URL="http://127.0.0.1:$port"
+  echo "   $URL ready (state dir $dir, logging.level $LOG_LEVEL)"
+}
+stop_ours() {
+  if [ -n "$OUR_PID" ] && kill -0 "$OUR_PID" 2>/dev/null; then
+    awk '/VmRSS/{printf "   our gateway RSS after the turns: %.1f MiB\n", $2/1024}' "/proc/$OUR_PID/status" 2>/dev/null || true
+    kill "$OUR_PID"; wait "$OUR_PID" 2>/dev/null || true
+  fi
+  OUR_PID=""
+}
+
+TOKEN="bench-$(date +%s%N | sha256sum | head -c 24)"
+echo "== ours: NativeAOT gateway, default agent on the fake model"
+if start_ours "$MOCK_URL" state; then
   before="$(grep -c '"n":' "$WORK/mock.log" || true)"
   OPENCLAW_GATEWAY_TOKEN="$TOKEN" drive ours --url "$URL" --turns "$TURNS" --warmup "$WARMUP" --shape both
   echo "   the fake model answered $(( $(grep -c '"n":' "$WORK/mock.log" || true) - before )) chat completions for us; our last request: $(grep '"n":' "$WORK/mock.log" | tail -1)"
-  awk '/VmRSS/{printf "   our gateway RSS after the turns: %.1f MiB\n", $2/1024}' "/proc/$OUR_PID/status" 2>/dev/null || true
 fi
-if [ -n "$OUR_PID" ] && kill -0 "$OUR_PID" 2>/dev/null; then kill "$OUR_PID"; wait "$OUR_PID" 2>/dev/null || true; fi
-OUR_PID=""
+stop_ours
+
+if [ "${PHASES:-1}" = 1 ]; then
+  echo "== ours: where a turn goes (a fresh gateway on the driver's own instant model, which stamps each request)"
+  MODEL_PORT="$(free_port)"
+  if start_ours "http://127.0.0.1:$MODEL_PORT/v1" phases; then
+    OPENCLAW_GATEWAY_TOKEN="$TOKEN" drive phases --url "$URL" --turns "$TURNS" --warmup "$WARMUP" --shape both --serve-model "$MODEL_PORT"
+  fi
+  stop_ours
+fi
 
 PEER_P50=""; PEER_P99=""; PEER_N=""
 if [ "$SKIP_PEER" != 1 ]; then

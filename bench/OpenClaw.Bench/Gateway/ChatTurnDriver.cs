@@ -20,7 +20,7 @@ public sealed class ChatTurnDriver : IDriver
     public string Name => "chat-turn";
 
     /// <inheritdoc />
-    public string Description => "chat.send to done over /ws against a fake model: --turns 200 --warmup 20 [--shape same|fresh|both] [--url --token | --peer-port P]";
+    public string Description => "chat.send to done over /ws against a fake model: --turns 200 --warmup 20 [--shape same|fresh|both] [--url --token | --peer-port P] [--serve-model PORT]";
 
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args) => DriverMain.RunAsync(Name, async () =>
@@ -36,6 +36,7 @@ public sealed class ChatTurnDriver : IDriver
         var turnTimeout = TimeSpan.FromSeconds(a.Double("turn-timeout", 30, 0.1, 600));
         var message = a.String("message", "ping");
         var goalP50 = a.String("goal-p50-ms") is null ? (double?)null : a.Double("goal-p50-ms", 0, 0, 1e6);
+        var servePort = a.String("serve-model") is null ? (int?)null : a.Int("serve-model", 0, 1, 65535);
         var record = ResultRecord.From(a, Name);
         a.RejectUnknown();
         if (shape is not ("same" or "fresh" or "both"))
@@ -45,12 +46,13 @@ public sealed class ChatTurnDriver : IDriver
 
         var target = peerPort is { } p ? $"the original OpenClaw at ws://127.0.0.1:{p}/" : $"{new UriBuilder(baseUrl!) { Scheme = "ws", Path = "/ws" }.Uri}";
         var exit = 0;
+        await using var model = servePort is { } sp ? await ChatTurnModel.StartAsync(sp) : null;
         foreach (var fresh in shape == "both" ? [false, true] : new[] { shape == "fresh" })
         {
             await using IChatClient client = peerPort is { } port
                 ? await PeerChatClient.OpenAsync(port, token!, turnTimeout)
                 : await OurChatClient.OpenAsync(baseUrl!, token, turnTimeout);
-            var run = await RunShapeAsync(client, fresh, turns, warmup, budget, message);
+            var run = await RunShapeAsync(client, model, fresh, turns, warmup, budget, message);
             var label = fresh ? "fresh" : "same";
             run.Print(Name, label, target, record);
             if (!fresh)
@@ -62,9 +64,9 @@ public sealed class ChatTurnDriver : IDriver
         return exit;
     });
 
-    private static async Task<ShapeResult> RunShapeAsync(IChatClient client, bool fresh, int turns, int warmup, TimeSpan budget, string message)
+    private static async Task<ShapeResult> RunShapeAsync(IChatClient client, ChatTurnModel? model, bool fresh, int turns, int warmup, TimeSpan budget, string message)
     {
-        var result = new ShapeResult(fresh, warmup);
+        var result = new ShapeResult(fresh, warmup, model is not null);
         var clock = Stopwatch.StartNew();
         var session = fresh ? null : await client.NewSessionAsync(0);
         for (var i = 0; i < warmup + turns; i++)
@@ -86,7 +88,9 @@ public sealed class ChatTurnDriver : IDriver
                 }
             }
 
+            model?.Drain();
             var turn = await client.TurnAsync(key, $"{message} {i}");
+            var calls = model?.Drain();
             if (i < warmup)
             {
                 result.LastWarmupReply ??= turn.Reply;
@@ -97,14 +101,29 @@ public sealed class ChatTurnDriver : IDriver
             result.FirstDelta.Add(turn.FirstDeltaMs);
             result.Done.Add(turn.DoneMs);
             result.Reply ??= turn.Reply;
+            if (calls is [var call])
+            {
+                // One model call: split the turn at the model's request and at the end of its answer.
+                result.BeforeModel.Add(Ms(turn.Start, call.Arrived));
+                result.ModelServe.Add(Ms(call.Arrived, call.Served));
+                result.AfterModelFirstDelta.Add(turn.FirstDeltaMs - Ms(turn.Start, call.Served));
+                result.AfterModel.Add(turn.DoneMs - Ms(turn.Start, call.Served));
+                result.LastCall = call;
+            }
+            else if (calls is not null)
+            {
+                result.OddCalls++;
+            }
         }
 
         result.Seconds = clock.Elapsed.TotalSeconds;
         return result;
     }
 
-    /// <summary>The timings of one turn, in milliseconds from sending <c>chat.send</c>; NaN when the turn had no delta.</summary>
-    internal readonly record struct TurnTiming(double AckMs, double FirstDeltaMs, double DoneMs, string Reply);
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+
+    /// <summary>The timings of one turn, in milliseconds from <see cref="Start"/> (sending <c>chat.send</c>); NaN when the turn had no delta.</summary>
+    internal readonly record struct TurnTiming(long Start, double AckMs, double FirstDeltaMs, double DoneMs, string Reply);
 
     /// <summary>A chat client over one WebSocket: our JSON-RPC protocol, or the original OpenClaw's.</summary>
     internal interface IChatClient : IAsyncDisposable
@@ -131,14 +150,25 @@ public sealed class ChatTurnDriver : IDriver
             }
         }
 
-        public double Percentile(double percentile)
+        public double Percentile(double percentile) => Percentile(_values, percentile);
+
+        /// <summary>The p50 of each quarter of the samples, in the order they were taken.</summary>
+        public string QuarterMedians()
         {
-            if (_values.Count == 0)
+            var quarter = _values.Count / 4;
+            return quarter == 0
+                ? "-"
+                : string.Join(" / ", Enumerable.Range(0, 4).Select(q => F(Percentile(_values.GetRange(q * quarter, quarter), 50))));
+        }
+
+        private static double Percentile(List<double> values, double percentile)
+        {
+            if (values.Count == 0)
             {
                 return double.NaN;
             }
 
-            var sorted = _values.Order().ToArray();
+            var sorted = values.Order().ToArray();
             var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length);
             return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
         }
@@ -155,8 +185,20 @@ public sealed class ChatTurnDriver : IDriver
         public static string J(double value) => double.IsNaN(value) ? "null" : value.ToString("0.###", CultureInfo.InvariantCulture);
     }
 
-    private sealed class ShapeResult(bool fresh, int warmup)
+    private sealed class ShapeResult(bool fresh, int warmup, bool phases)
     {
+        public Samples BeforeModel { get; } = new();
+
+        public Samples ModelServe { get; } = new();
+
+        public Samples AfterModelFirstDelta { get; } = new();
+
+        public Samples AfterModel { get; } = new();
+
+        public ChatTurnModel.Call? LastCall { get; set; }
+
+        public int OddCalls { get; set; }
+
         public Samples Ack { get; } = new();
 
         public Samples FirstDelta { get; } = new();
@@ -186,6 +228,29 @@ public sealed class ChatTurnDriver : IDriver
                 Console.WriteLine($"{name}:   sessions.create           {Create.Summary()}");
             }
 
+            if (phases)
+            {
+                Console.WriteLine($"{name}:   where a turn goes (the fake model in this process stamps each request on the same clock):");
+                Console.WriteLine($"{name}:     chat.send -> the model's request arrives   {BeforeModel.Summary()}");
+                Console.WriteLine($"{name}:     the model answers (request read, written)  {ModelServe.Summary()}");
+                Console.WriteLine($"{name}:     answer written -> first delta at client    {AfterModelFirstDelta.Summary()}");
+                Console.WriteLine($"{name}:     answer written -> done at client           {AfterModel.Summary()}");
+                if (LastCall is { } c)
+                {
+                    Console.WriteLine($"{name}:     the last model request: {c.Bytes} bytes, {c.Messages} messages, {c.Tools} tools, stream {c.Stream.ToString().ToLowerInvariant()}");
+                }
+
+                if (OddCalls > 0)
+                {
+                    Console.WriteLine($"{name}:     {OddCalls} turns made other than one model call (left out of the split)");
+                }
+
+                record.Add(label + ".before_model_p50_ms", BeforeModel.Percentile(50));
+                record.Add(label + ".after_model_p50_ms", AfterModel.Percentile(50));
+            }
+
+            Console.WriteLine($"{name}:   p50 by quarter of the run: done {Done.QuarterMedians()} ms"
+                + (phases ? $"; before the model {BeforeModel.QuarterMedians()} ms; after it {AfterModel.QuarterMedians()} ms" : ""));
             Console.WriteLine($"{name}:   the model's reply: {JsonSerializer.Serialize(Reply ?? LastWarmupReply ?? "")}");
             Console.WriteLine("{\"driver\":\"chat-turn\",\"shape\":\"" + label + "\",\"turns\":" + Done.Count + ",\"warmup\":" + warmup
                 + ",\"p50_ms\":" + Samples.J(Done.Percentile(50)) + ",\"p90_ms\":" + Samples.J(Done.Percentile(90))
@@ -276,8 +341,6 @@ public sealed class ChatTurnDriver : IDriver
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()!
                 : "";
-
-        protected static double Ms(long start, long at) => Stopwatch.GetElapsedTime(start, at).TotalMilliseconds;
 
         protected static string Clip(string text) => text.Length <= 400 ? text : text[..400] + "…";
     }
@@ -395,7 +458,7 @@ public sealed class ChatTurnDriver : IDriver
 
                         return null;
                     case "done":
-                        return new TurnTiming(ack, firstDelta, Ms(start, at), reply);
+                        return new TurnTiming(start, ack, firstDelta, Ms(start, at), reply);
                     case "error":
                         throw new BenchException("the run failed: " + reply);
                     default:
@@ -451,8 +514,9 @@ public sealed class ChatTurnDriver : IDriver
 
         public override async Task<string> NewSessionAsync(int index)
         {
-            // The original makes a session on first use of its key; subscribing is what makes its chat events reach us.
-            var key = index == 0 ? "agent:main:main" : $"agent:main:bench-{_run}-{index}";
+            // The original makes a session on first use of its key (a new one per driver run, so the session's history
+            // starts empty as ours does); subscribing is what makes its chat events reach us.
+            var key = $"agent:main:bench-{_run}-{index}";
             using var deadline = TurnDeadline();
             var reply = await CallAsync("sessions.messages.subscribe", "{\"key\":" + JsonSerializer.Serialize(key) + "}", deadline.Token);
             if (!reply.Ok)
@@ -511,7 +575,7 @@ public sealed class ChatTurnDriver : IDriver
 
                             break;
                         case "final":
-                            return new TurnTiming(ack, firstDelta, Ms(start, at), payload.TryGetProperty("message", out var m) ? Clip(m.GetRawText()) : "");
+                            return new TurnTiming(start, ack, firstDelta, Ms(start, at), payload.TryGetProperty("message", out var m) ? Clip(m.GetRawText()) : "");
                         case "error" or "aborted":
                             throw new BenchException("the peer's run failed: " + Clip(payload.GetRawText()));
                         default:
