@@ -13,6 +13,9 @@ internal static class ChatEventJson
     /// <summary>The method of the notifications a run sends to the connection that started it.</summary>
     public const string Method = "chat.event";
 
+    // Text meant for people and programs, never embedded in HTML: "<" and "'" stay as they are.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string KindName(ChatEventKind kind) => kind switch
     {
         ChatEventKind.Delta => "delta",
@@ -66,7 +69,7 @@ internal static class ChatEventJson
     public static byte[] Notification(ChatRunEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             w.WriteStartObject();
             w.WriteString("jsonrpc"u8, "2.0"u8);
