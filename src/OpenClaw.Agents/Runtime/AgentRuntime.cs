@@ -9,6 +9,7 @@ using OpenClaw.Agents.Sandbox;
 using OpenClaw.Agents.Tools;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.Events;
+using OpenClaw.Core.Events.Projection;
 using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Agents.Runtime;
@@ -44,6 +45,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Run> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ChatRun Run, DateTimeOffset At)> _idempotency = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SessionEventCache _events;
 
     /// <summary>Creates the runtime.</summary>
     /// <param name="store">The event store sessions live in.</param>
@@ -79,6 +81,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         _broadcast = broadcast;
         _logger = (ILogger?)loggerFactory?.CreateLogger<AgentRuntime>() ?? NullLogger.Instance;
         _slots = new SemaphoreSlim(maxConcurrentRuns, maxConcurrentRuns);
+        _events = new SessionEventCache(store);
     }
 
     /// <summary>The tools and their policy.</summary>
@@ -485,7 +488,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             var budgetShrink = 1;
             for (var call = 1; ; call++)
             {
-                var events = await _store.ReadAllEventsAsync(run.SessionKey, atSeq: null, run.Token).ConfigureAwait(false);
+                var events = await _events.ReadAsync(run.SessionKey, run.Token).ConfigureAwait(false);
                 var context = await ContextAsync(run, agent, tools, events, budgetShrink).ConfigureAwait(false);
 
                 List<ChatResponseUpdate> updates = [];
@@ -889,7 +892,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     // the lane idle; either way no live run owns the calls it repairs.
     private async Task<int> RepairAsync(SessionKey sessionKey, CancellationToken cancellationToken)
     {
-        var projection = await _store.GetProjectionAsync(sessionKey, atSeq: null, cancellationToken).ConfigureAwait(false);
+        var projection = SessionProjector.Project(await _events.ReadAsync(sessionKey, cancellationToken).ConfigureAwait(false));
         if (projection is null || projection.State != SessionState.Active)
         {
             return 0;
