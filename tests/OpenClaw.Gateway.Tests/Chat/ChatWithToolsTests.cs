@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenClaw.Gateway.Tests.Rpc;
+using OpenClaw.Testing;
 using OpenClaw.Testing.Providers;
 
 namespace OpenClaw.Gateway.Tests.Chat;
@@ -129,6 +130,32 @@ public sealed class ChatWithToolsTests : IAsyncLifetime
 
     // The same JSON however its writer chose to escape it.
     private static string Canonical(JsonElement value) => System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.ToJsonString();
+
+    [Fact]
+    public async Task Abort_kills_a_running_exec_within_a_second()
+    {
+        var gateway = await StartAsync();
+        await using var ws = await gateway.RpcSocketAsync(Ct);
+        var session = (await ws.ResultAsync("sessions.create", null, Ct)).GetProperty("sessionKey").GetString()!;
+        _model.Enqueue(FakeReply.ToolCall("call_sleep", "exec", Arguments(new Dictionary<string, string?> { ["command"] = "echo started > started.txt; exec sleep 60" })));
+        var workspace = Path.Combine(gateway.Paths.Root, "workspace");
+        Directory.CreateDirectory(workspace);
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(workspace, "started.txt") { EnableRaisingEvents = true };
+        watcher.Created += (_, _) => running.TrySetResult();
+
+        var runId = (await ws.ResultAsync("chat.send", $$"""{"sessionKey":"{{session}}","message":"sleep"}""", Ct)).GetProperty("runId").GetString()!;
+        await running.Task.WaitAsync(TestTimeouts.Default, Ct); // the command is running inside the sandbox
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await ws.ResultAsync("chat.abort", $$"""{"runId":"{{runId}}"}""", Ct);
+        var events = await RunEventsAsync(ws, runId);
+        clock.Stop();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"abort took {clock.Elapsed}");
+        Assert.Equal(-32800, events[^1].GetProperty("code").GetInt32());
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => p.StartTime > DateTime.Now.AddMinutes(-1) && !p.HasExited);
+    }
 
     [Fact]
     public async Task Exec_cannot_reach_the_state_directory_the_network_or_the_gateways_environment()
