@@ -649,7 +649,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         };
         if (tools.Count > 0)
         {
-            options.Tools = [.. tools.Select(t => AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema.Document))];
+            options.Tools = [.. tools.Select(t => new ToolDeclaration(t.Name, t.Description, t.Schema.Document))];
             options.ToolMode = ChatToolMode.Auto;
         }
 

@@ -10,30 +10,44 @@ namespace OpenClaw.Agents.Tools;
 /// <remarks>Immutable after construction; thread-safe.</remarks>
 public sealed class ToolRegistry
 {
-    private readonly FrozenDictionary<string, IAgentTool> _byName;
+    private readonly Lazy<(IReadOnlyList<IAgentTool> All, FrozenDictionary<string, IAgentTool> ByName)> _tools;
 
     /// <summary>Creates the registry over <paramref name="tools"/> (names must be unique).</summary>
     public ToolRegistry(IEnumerable<IAgentTool> tools)
+        : this(() => tools)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        All = [.. tools];
-        var byName = new Dictionary<string, IAgentTool>(StringComparer.Ordinal);
-        foreach (var tool in All)
-        {
-            if (!byName.TryAdd(tool.Name, tool))
-            {
-                throw new ArgumentException($"Two tools are named '{tool.Name}'.", nameof(tools));
-            }
-        }
+        _ = _tools.Value; // given tools are checked at once
+    }
 
-        _byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
+    /// <summary>
+    /// Creates the registry over tools made on first use (compiling every tool's schema costs a few megabytes, which an
+    /// idle gateway does not need to hold).
+    /// </summary>
+    public ToolRegistry(Func<IEnumerable<IAgentTool>> createTools)
+    {
+        ArgumentNullException.ThrowIfNull(createTools);
+        _tools = new Lazy<(IReadOnlyList<IAgentTool>, FrozenDictionary<string, IAgentTool>)>(() =>
+        {
+            IReadOnlyList<IAgentTool> all = [.. createTools()];
+            var byName = new Dictionary<string, IAgentTool>(StringComparer.Ordinal);
+            foreach (var tool in all)
+            {
+                if (!byName.TryAdd(tool.Name, tool))
+                {
+                    throw new ArgumentException($"Two tools are named '{tool.Name}'.", nameof(createTools));
+                }
+            }
+
+            return (all, byName.ToFrozenDictionary(StringComparer.Ordinal));
+        });
     }
 
     /// <summary>Every tool, in a stable order.</summary>
-    public IReadOnlyList<IAgentTool> All { get; }
+    public IReadOnlyList<IAgentTool> All => _tools.Value.All;
 
     /// <summary>The tool named <paramref name="name"/>, or null.</summary>
-    public IAgentTool? Find(string name) => _byName.GetValueOrDefault(name);
+    public IAgentTool? Find(string name) => _tools.Value.ByName.GetValueOrDefault(name);
 
     /// <summary>The tools <paramref name="agent"/> may call, in registry order (what the model is offered).</summary>
     public IReadOnlyList<IAgentTool> For(AgentOptions agent)

@@ -19,7 +19,7 @@ internal static class AgentsServiceCollectionExtensions
 {
     public static IServiceCollection AddAgents(this IServiceCollection services, OpenClawConfig config)
     {
-        services.AddSingleton(new ToolRegistry(BuiltInTools.Create()));
+        services.AddSingleton(new ToolRegistry(BuiltInTools.Create));
         services.AddSingleton(sp => new ApprovalBroker(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISandboxProvider>(sp => new SandboxProvider(sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>

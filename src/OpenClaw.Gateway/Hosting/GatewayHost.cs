@@ -232,6 +232,14 @@ public static partial class GatewayHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenClaw.Gateway.Agents");
         try
         {
+            // Without an active session there is nothing to repair, and the runtime (tool schemas, sandbox probes) is
+            // only built when a first chat or tool call needs it, keeping an idle gateway small.
+            var stats = await app.Services.GetRequiredService<IEventStore>().GetStatsAsync(app.Lifetime.ApplicationStopping);
+            if (stats.Active == 0)
+            {
+                return;
+            }
+
             var repaired = await app.Services.GetRequiredService<AgentRuntime>().RecoverAsync(app.Lifetime.ApplicationStopping);
             if (repaired > 0)
             {
