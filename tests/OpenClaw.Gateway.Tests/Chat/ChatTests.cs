@@ -19,6 +19,8 @@ public sealed class ChatTests : IAsyncLifetime
     private FakeOpenAIServer _model = null!;
     private TestGateway? _gateway;
 
+    private const string ProviderKey = "sk-chat-tests-secret-0123456789";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _model = await FakeOpenAIServer.StartAsync(Ct);
@@ -38,7 +40,7 @@ public sealed class ChatTests : IAsyncLifetime
         _gateway = await TestGateway.StartAsync(
             $$"""
             {
-              providers: { local: { type: "openai-compatible", baseUrl: "{{_model.BaseUrl.AbsoluteUri}}", maxRetries: 0 } },
+              providers: { local: { type: "openai-compatible", baseUrl: "{{_model.BaseUrl.AbsoluteUri}}", maxRetries: 0, apiKey: "{{ProviderKey}}" } },
               agents: { default: { model: "local/fake-model", {{agentTop}} tools: { {{agentExtra}} } } },
             }
             """,
@@ -368,6 +370,9 @@ public sealed class ChatTests : IAsyncLifetime
         Assert.Equal(["echo", "danger"], tools.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal("object", tools[0].GetProperty("inputSchema").GetProperty("type").GetString());
 
+        var agentText = (await http.ResultAsync("agents.get", """{"agentId":"default"}""", Ct)).GetRawText();
+        Assert.DoesNotContain(ProviderKey, agentText, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderKey, string.Join("", agents.Select(a => a.GetRawText())), StringComparison.Ordinal);
         var executed = await http.ResultAsync("tools.execute", """{"tool":"echo","params":{"text":"direct"}}""", Ct);
         Assert.True(executed.GetProperty("success").GetBoolean());
         Assert.Equal("echo:direct", executed.GetProperty("result").GetProperty("echo").GetString());

@@ -137,7 +137,7 @@ public sealed class ChatWithToolsTests : IAsyncLifetime
         var gateway = await StartAsync();
         await using var ws = await gateway.RpcSocketAsync(Ct);
         var session = (await ws.ResultAsync("sessions.create", null, Ct)).GetProperty("sessionKey").GetString()!;
-        _model.Enqueue(FakeReply.ToolCall("call_sleep", "exec", Arguments(new Dictionary<string, string?> { ["command"] = "echo started > started.txt; exec sleep 60" })));
+        _model.Enqueue(FakeReply.ToolCall("call_sleep", "exec", Arguments(new Dictionary<string, string?> { ["command"] = "echo started > started.txt; exec sleep 61.4321" })));
         var workspace = Path.Combine(gateway.Paths.Root, "workspace");
         Directory.CreateDirectory(workspace);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -154,7 +154,41 @@ public sealed class ChatWithToolsTests : IAsyncLifetime
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"abort took {clock.Elapsed}");
         Assert.Equal(-32800, events[^1].GetProperty("code").GetInt32());
-        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => p.StartTime > DateTime.Now.AddMinutes(-1) && !p.HasExited);
+        Assert.Empty(LiveProcessesWithArgument("61.4321")); // the sandboxed sleep is gone, not left running
+    }
+
+    // Processes (not zombies) whose command line has this argument; the odd number makes the test's own sleep unique.
+    private static List<int> LiveProcessesWithArgument(string argument)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+                if (args.Contains(argument) && state != 'Z')
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // gone meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // not ours to read
+            }
+        }
+
+        return found;
     }
 
     [Fact]
