@@ -234,23 +234,7 @@ internal sealed class BubblewrapSandbox : ISandbox
                     "write to its cgroup (the cgroup v1 pids hierarchy, or a delegated cgroup v2 group).");
             }
 
-            var termination = outcome switch
-            {
-                { TimedOut: true } => SandboxTermination.TimedOut,
-                { OutputLimit: true } => SandboxTermination.OutputLimit,
-                _ when cgroup?.OomKilled() == true => SandboxTermination.MemoryLimit,
-                _ => SandboxEnvironment.FromExitCode(outcome.ExitCode),
-            };
-            SandboxLog.RunEnded(_logger, termination, outcome.ExitCode, (long)outcome.Elapsed.TotalMilliseconds);
-            return new SandboxResult
-            {
-                ExitCode = outcome.ExitCode,
-                Termination = termination,
-                StandardOutput = outcome.StandardOutput,
-                StandardError = outcome.StandardError,
-                OutputTruncated = outcome.OutputTruncated,
-                Elapsed = outcome.Elapsed,
-            };
+            return outcome.ToResult(_logger, o => cgroup?.OomKilled() == true ? SandboxTermination.MemoryLimit : SandboxEnvironment.FromExitCode(o.ExitCode));
         }
         finally
         {

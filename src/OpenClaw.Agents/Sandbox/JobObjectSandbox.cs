@@ -164,23 +164,8 @@ internal sealed partial class JobObjectSandbox(TimeProvider time, ILogger logger
             return new SandboxResult { ExitCode = 127, Termination = SandboxTermination.Exited, StandardOutput = "", StandardError = $"{request.Command[0]}: not found\n" };
         }
 
-        var termination = outcome switch
-        {
-            { TimedOut: true } => SandboxTermination.TimedOut,
-            { OutputLimit: true } => SandboxTermination.OutputLimit,
-            { ExitCode: 1816 } => SandboxTermination.CpuLimit, // ERROR_NOT_ENOUGH_QUOTA: the job's CPU time ran out
-            _ => SandboxTermination.Exited,
-        };
-        SandboxLog.RunEnded(logger, termination, outcome.ExitCode, (long)outcome.Elapsed.TotalMilliseconds);
-        return new SandboxResult
-        {
-            ExitCode = outcome.ExitCode,
-            Termination = termination,
-            StandardOutput = outcome.StandardOutput,
-            StandardError = outcome.StandardError,
-            OutputTruncated = outcome.OutputTruncated,
-            Elapsed = outcome.Elapsed,
-        };
+        // ERROR_NOT_ENOUGH_QUOTA (1816): the job's CPU time ran out.
+        return outcome.ToResult(logger, static o => o.ExitCode == 1816 ? SandboxTermination.CpuLimit : SandboxTermination.Exited);
     }
 
     [SupportedOSPlatform("windows")]

@@ -13,7 +13,29 @@ internal sealed record ProcessOutcome(
     string StandardOutput,
     string StandardError,
     bool OutputTruncated,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// The result a caller sees: killed at the wall clock or the output limit first, else what the backend makes of the
+    /// exit (<paramref name="terminationOfExit"/>); the end is logged.
+    /// </summary>
+    public SandboxResult ToResult(Microsoft.Extensions.Logging.ILogger logger, Func<ProcessOutcome, SandboxTermination> terminationOfExit)
+    {
+        var termination = TimedOut ? SandboxTermination.TimedOut
+            : OutputLimit ? SandboxTermination.OutputLimit
+            : terminationOfExit(this);
+        SandboxLog.RunEnded(logger, termination, ExitCode, (long)Elapsed.TotalMilliseconds);
+        return new SandboxResult
+        {
+            ExitCode = ExitCode,
+            Termination = termination,
+            StandardOutput = StandardOutput,
+            StandardError = StandardError,
+            OutputTruncated = OutputTruncated,
+            Elapsed = Elapsed,
+        };
+    }
+}
 
 /// <summary>
 /// Runs one already-prepared process with the limits every backend shares: stdin from the request (then closed, never

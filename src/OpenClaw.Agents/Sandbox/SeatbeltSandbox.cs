@@ -137,22 +137,7 @@ internal sealed class SeatbeltSandbox(TimeProvider time, ILogger logger, string 
                 throw new SandboxUnavailableException("sandbox-exec could not be started, so nothing ran.", e);
             }
 
-            var termination = outcome switch
-            {
-                { TimedOut: true } => SandboxTermination.TimedOut,
-                { OutputLimit: true } => SandboxTermination.OutputLimit,
-                _ => SandboxEnvironment.FromExitCode(outcome.ExitCode),
-            };
-            SandboxLog.RunEnded(logger, termination, outcome.ExitCode, (long)outcome.Elapsed.TotalMilliseconds);
-            return new SandboxResult
-            {
-                ExitCode = outcome.ExitCode,
-                Termination = termination,
-                StandardOutput = outcome.StandardOutput,
-                StandardError = outcome.StandardError,
-                OutputTruncated = outcome.OutputTruncated,
-                Elapsed = outcome.Elapsed,
-            };
+            return outcome.ToResult(logger, static o => SandboxEnvironment.FromExitCode(o.ExitCode));
         }
         finally
         {

@@ -53,21 +53,6 @@ internal sealed class UnisolatedSandbox(TimeProvider time, ILogger logger) : ISa
             };
         }
 
-        var termination = outcome switch
-        {
-            { TimedOut: true } => SandboxTermination.TimedOut,
-            { OutputLimit: true } => SandboxTermination.OutputLimit,
-            _ => SandboxEnvironment.FromExitCode(outcome.ExitCode),
-        };
-        SandboxLog.RunEnded(logger, termination, outcome.ExitCode, (long)outcome.Elapsed.TotalMilliseconds);
-        return new SandboxResult
-        {
-            ExitCode = outcome.ExitCode,
-            Termination = termination,
-            StandardOutput = outcome.StandardOutput,
-            StandardError = outcome.StandardError,
-            OutputTruncated = outcome.OutputTruncated,
-            Elapsed = outcome.Elapsed,
-        };
+        return outcome.ToResult(logger, static o => SandboxEnvironment.FromExitCode(o.ExitCode));
     }
 }
