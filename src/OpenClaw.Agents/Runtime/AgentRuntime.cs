@@ -123,66 +123,51 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
         // Sends to one session take turns: the idempotency check, the queue limit, the append and the place in the
         // queue happen together, so messages are stored in the order their runs will take them.
-        var lane = EnterLane(sessionKey);
-        ChatRun chatRun;
-        Run run;
-        try
+        return await InLaneAsync(sessionKey, async lane =>
         {
-            await lane.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            var idempotencySlot = idempotencyKey is null ? null : sessionKey + "\n" + idempotencyKey;
+            if (idempotencySlot is not null && _idempotency.TryGetValue(idempotencySlot, out var earlier) && _time.GetUtcNow() - earlier.At < IdempotencyWindow)
             {
-                var idempotencySlot = idempotencyKey is null ? null : sessionKey + "\n" + idempotencyKey;
-                if (idempotencySlot is not null && _idempotency.TryGetValue(idempotencySlot, out var earlier) && _time.GetUtcNow() - earlier.At < IdempotencyWindow)
-                {
-                    return earlier.Run;
-                }
+                return earlier.Run;
+            }
 
-                lock (_gate)
+            lock (_gate)
+            {
+                if (lane.Queue.Count >= MaxQueuedPerSession)
                 {
-                    if (lane.Queue.Count >= MaxQueuedPerSession)
-                    {
-                        throw new AgentException(AgentErrorKind.Conflict, $"Session busy: {lane.Queue.Count} messages are already waiting; wait for the running turn or abort it with chat.abort.");
-                    }
-                }
-
-                var received = await _store.AppendAsync(
-                    new MessageReceived { SessionKey = sessionKey, Text = message, Attachments = attachments },
-                    cancellationToken).ConfigureAwait(false);
-
-                run = new Run(NewRunId(), sessionKey, received.Seq, sink, _stopping.Token);
-                chatRun = new ChatRun(run.Id, sessionKey, run.Completion.Task);
-                _runs[run.Id] = run;
-                if (idempotencySlot is not null)
-                {
-                    PruneIdempotency();
-                    _idempotency[idempotencySlot] = (chatRun, _time.GetUtcNow());
-                }
-
-                bool start;
-                lock (_gate)
-                {
-                    lane.Queue.Add(run);
-                    start = !lane.Running;
-                    lane.Running = true;
-                }
-
-                if (start)
-                {
-                    _ = Task.Run(() => DrainAsync(sessionKey, lane), CancellationToken.None);
+                    throw new AgentException(AgentErrorKind.Conflict, $"Session busy: {lane.Queue.Count} messages are already waiting; wait for the running turn or abort it with chat.abort.");
                 }
             }
-            finally
-            {
-                lane.SendLock.Release();
-            }
-        }
-        finally
-        {
-            LeaveLane(sessionKey, lane);
-        }
 
-        LogAccepted(_logger, run.Id, sessionKey);
-        return chatRun;
+            var received = await _store.AppendAsync(
+                new MessageReceived { SessionKey = sessionKey, Text = message, Attachments = attachments },
+                cancellationToken).ConfigureAwait(false);
+
+            var run = new Run(NewRunId(), sessionKey, received.Seq, sink, _stopping.Token);
+            var chatRun = new ChatRun(run.Id, sessionKey, run.Completion.Task);
+            _runs[run.Id] = run;
+            if (idempotencySlot is not null)
+            {
+                PruneIdempotency();
+                _idempotency[idempotencySlot] = (chatRun, _time.GetUtcNow());
+            }
+
+            bool start;
+            lock (_gate)
+            {
+                lane.Queue.Add(run);
+                start = !lane.Running;
+                lane.Running = true;
+            }
+
+            if (start)
+            {
+                _ = Task.Run(() => DrainAsync(sessionKey, lane), CancellationToken.None);
+            }
+
+            LogAccepted(_logger, run.Id, sessionKey);
+            return chatRun;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Aborts a queued or running run: its model call and tool processes stop within a second.</summary>
@@ -310,7 +295,22 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
     // Repairs a session only while nothing runs or waits in it: the send lock keeps new messages out meanwhile, and a
     // session with a run is repaired by that run before it starts.
-    private async Task<int> RepairIdleAsync(SessionKey sessionKey, CancellationToken cancellationToken)
+    private Task<int> RepairIdleAsync(SessionKey sessionKey, CancellationToken cancellationToken) =>
+        InLaneAsync(sessionKey, async lane =>
+        {
+            lock (_gate)
+            {
+                if (lane.Running || lane.Queue.Count > 0)
+                {
+                    return 0;
+                }
+            }
+
+            return await RepairAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    // Runs work holding the session's send lock: sends to a session, and the repair of an idle one, take turns.
+    private async Task<T> InLaneAsync<T>(SessionKey sessionKey, Func<Lane, Task<T>> work, CancellationToken cancellationToken)
     {
         var lane = EnterLane(sessionKey);
         try
@@ -318,15 +318,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             await lane.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                lock (_gate)
-                {
-                    if (lane.Running || lane.Queue.Count > 0)
-                    {
-                        return 0;
-                    }
-                }
-
-                return await RepairAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+                return await work(lane).ConfigureAwait(false);
             }
             finally
             {
