@@ -1108,7 +1108,6 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     {
         private readonly CancellationTokenSource _cts;
         private CancellationTokenSource? _timeout;
-        private int _started;
         private int _stopCause;
 
         public Run(string id, SessionKey sessionKey, long messageSeq, IChatEventSink? sink, CancellationToken stopping)
@@ -1135,13 +1134,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
         public bool StartRecorded { get; set; }
 
-        public bool Started => Volatile.Read(ref _started) != 0;
-
         public TaskCompletionSource<RunResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void StartTimeout(TimeSpan limit, TimeProvider time)
         {
-            Volatile.Write(ref _started, 1);
             _timeout = new CancellationTokenSource(limit, time);
             _timeout.Token.Register(() => Stop(timedOut: true));
         }
