@@ -60,3 +60,4 @@ check "a tool call runs exec in the sandbox and its output goes back to the mode
 check "chat.history" '"role": *"tool"' "$(rpc chat.history "{\"sessionKey\":\"$session\"}")"
 check "agents.list" '"mock/mock"' "$(rpc agents.list)"
 check "tools.list" '"inputSchema"' "$(rpc tools.list)"
+check "doctor sees the running gateway on its port" '"gateway.port"' "$("$bin" doctor --json 2>&1 || true)"

@@ -14,6 +14,7 @@ internal static class CliApp
             Credentials.CredentialCommands.Create(),
             Config.ConfigCommands.Create(),
             Rpc.RpcCommands.Create(),
+            Doctor.DoctorCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
