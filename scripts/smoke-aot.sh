@@ -61,3 +61,4 @@ check "chat.history" '"role": *"tool"' "$(rpc chat.history "{\"sessionKey\":\"$s
 check "agents.list" '"mock/mock"' "$(rpc agents.list)"
 check "tools.list" '"inputSchema"' "$(rpc tools.list)"
 check "doctor sees the running gateway on its port" '"gateway.port"' "$("$bin" doctor --json 2>&1 || true)"
+check "security audit" '"tools.exec-network-unapproved"' "$("$bin" security audit --json 2>&1 || true)"

@@ -15,6 +15,7 @@ internal static class CliApp
             Config.ConfigCommands.Create(),
             Rpc.RpcCommands.Create(),
             Doctor.DoctorCommand.Create(),
+            Audit.SecurityAuditCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

@@ -97,7 +97,7 @@ internal static class DoctorCommand
         return checks;
     }
 
-    private static CheckResult CheckPermissions(StatePaths paths)
+    internal static CheckResult CheckPermissions(StatePaths paths)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -241,7 +241,7 @@ internal static class DoctorCommand
         }
     }
 
-    private static string Label(CheckStatus status) => status switch
+    internal static string Label(CheckStatus status) => status switch
     {
         CheckStatus.Ok => "ok",
         CheckStatus.Warn => "warn",
@@ -249,7 +249,7 @@ internal static class DoctorCommand
         _ => "skip",
     };
 
-    private static string ToJson(IReadOnlyList<CheckResult> checks)
+    internal static string ToJson(IReadOnlyList<CheckResult> checks)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
