@@ -172,7 +172,8 @@ public sealed class AgentRuntimeTests
         await using var h = await RuntimeHarness.StartAsync();
         var key = await h.NewSessionAsync();
 
-        var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => h.Runtime.SendAsync(key, "once", null, "same-key", null, Ct))));
+        var runtime = h.Runtime; // one runtime for all the senders (the harness creates it lazily, not thread-safely)
+        var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => runtime.SendAsync(key, "once", null, "same-key", null, Ct))));
         await sends[0].Completion.WaitAsync(Testing.TestTimeouts.Default, Ct);
 
         Assert.Single(sends.Select(r => r.RunId).Distinct());
