@@ -214,6 +214,12 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             LogRunCrashed(_logger, ex, run.Id);
         }
 
+        Complete(run, result);
+    }
+
+    // The run is over for everyone: no longer listed, its Completion set, its tokens released.
+    private void Complete(Run run, RunResult result)
+    {
         _runs.TryRemove(run.Id, out _);
         run.Completion.TrySetResult(result);
         run.Dispose();
@@ -386,9 +392,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                 }
             }
 
-            _runs.TryRemove(run.Id, out _);
-            run.Completion.TrySetResult(result);
-            run.Dispose();
+            Complete(run, result);
         }
     }
 
@@ -666,7 +670,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                 id = call.CallId + "_" + n;
             }
 
-            var parameters = call.Exception is null ? Json.Arguments(call) : Json.Object(static _ => { });
+            var parameters = ParamsOf(call);
             await AppendAsync(new ToolCalled { SessionKey = run.SessionKey, ToolCallId = id, Tool = call.Name, Params = parameters }, CancellationToken.None).ConfigureAwait(false);
             Emit(run, new ChatRunEvent { RunId = run.Id, SessionKey = run.SessionKey, Kind = ChatEventKind.ToolCall, ToolCallId = id, Tool = call.Name, Params = parameters });
             slots.Add(new ToolSlot(id, call, parameters));
@@ -692,6 +696,25 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         run.Token.ThrowIfCancellationRequested();
+    }
+
+    // The call's arguments as one JSON object. Arguments the client could not parse, or of a type that cannot be written
+    // without reflection, become an empty object and the call fails as invalid JSON.
+    private static JsonElement ParamsOf(FunctionCallContent call)
+    {
+        if (call.Exception is null)
+        {
+            try
+            {
+                return Json.Arguments(call);
+            }
+            catch (ArgumentException ex)
+            {
+                call.Exception = ex;
+            }
+        }
+
+        return Json.Object(static _ => { });
     }
 
     private static string StoppedMessage(Run run) =>
@@ -874,7 +897,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             SessionKey = sessionKey,
             Workspace = Path.GetFullPath(agent.Workspace),
             Sandboxes = _sandboxes,
-            State = sessionKey is { } key ? new SessionStateAccess(_store, key) : null,
+            State = sessionKey is { } key ? new SessionStateAccess(_store, _events, key) : null,
             Time = _time,
         };
     }

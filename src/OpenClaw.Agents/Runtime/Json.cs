@@ -26,19 +26,6 @@ internal static class Json
         return doc.RootElement.Clone();
     }
 
-    /// <summary>A string value.</summary>
-    public static JsonElement String(string value)
-    {
-        var buffer = new ArrayBufferWriter<byte>(value.Length + 8);
-        using (var writer = new Utf8JsonWriter(buffer, s_options))
-        {
-            writer.WriteStringValue(value);
-        }
-
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        return doc.RootElement.Clone();
-    }
-
     /// <summary>The arguments of a model's tool call as one JSON object (values the clients parsed are JSON elements).</summary>
     public static JsonElement Arguments(FunctionCallContent call) => Object(w =>
     {
@@ -50,41 +37,7 @@ internal static class Json
         foreach (var (name, value) in call.Arguments)
         {
             w.WritePropertyName(name);
-            WriteValue(w, value);
+            OpenClaw.Providers.ToolJson.WriteValue(w, value);
         }
     });
-
-    private static void WriteValue(Utf8JsonWriter w, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                w.WriteNullValue();
-                break;
-            case JsonElement e:
-                e.WriteTo(w);
-                break;
-            case string s:
-                w.WriteStringValue(s);
-                break;
-            case bool b:
-                w.WriteBooleanValue(b);
-                break;
-            case int i:
-                w.WriteNumberValue(i);
-                break;
-            case long l:
-                w.WriteNumberValue(l);
-                break;
-            case double d when double.IsFinite(d):
-                w.WriteNumberValue(d);
-                break;
-            case decimal m:
-                w.WriteNumberValue(m);
-                break;
-            default:
-                w.WriteStringValue(value.ToString());
-                break;
-        }
-    }
 }

@@ -1,16 +1,18 @@
 using System.Text.Json;
 using OpenClaw.Agents.Tools;
 using OpenClaw.Core.Events;
+using OpenClaw.Core.Events.Projection;
 using OpenClaw.Core.Identifiers;
 
 namespace OpenClaw.Agents.Runtime;
 
 /// <summary>A session's state for the state tools: read from the log, written as <c>state_changed</c> events.</summary>
-internal sealed class SessionStateAccess(IEventStore store, SessionKey sessionKey) : IToolSessionState
+internal sealed class SessionStateAccess(IEventStore store, SessionEventCache events, SessionKey sessionKey) : IToolSessionState
 {
     public async ValueTask<JsonElement?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var projection = await store.GetProjectionAsync(sessionKey, atSeq: null, cancellationToken).ConfigureAwait(false);
+        // The runtime's cache of the session's events: only what was appended since the last read is read.
+        var projection = SessionProjector.Project(await events.ReadAsync(sessionKey, cancellationToken).ConfigureAwait(false));
         return projection?.GetState(key)?.Value;
     }
 
