@@ -7,13 +7,19 @@ out="$state/gateway.out"
 # A loopback stand-in for a model provider (OpenAI wire format), so chat runs for real under NativeAOT.
 node "$(dirname "${BASH_SOURCE[0]}")/mock-model.mjs" 0 >"$state/mock.out" 2>&1 &
 mock=$!
-trap 'kill "$pid" "$mock" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"' EXIT
-for _ in $(seq 1 50); do grep -q listening "$state/mock.out" && break; sleep 0.1; done
+# And one for the Telegram Bot API, so the Telegram channel runs for real too (pairing, a tool reply by edits, /new).
+export SMOKE_TELEGRAM_TOKEN="123456:smoke-telegram-token"
+node "$(dirname "${BASH_SOURCE[0]}")/mock-telegram.mjs" 0 "$SMOKE_TELEGRAM_TOKEN" >"$state/telegram.out" 2>&1 &
+telegram=$!
+trap 'kill "$pid" "$mock" "$telegram" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"' EXIT
+for _ in $(seq 1 50); do grep -q listening "$state/mock.out" && grep -q listening "$state/telegram.out" && break; sleep 0.1; done
 model_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/v1' "$state/mock.out")
+telegram_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$state/telegram.out")
 cat >"$state/openclaw.json" <<JSON
 {
   providers: { mock: { type: "openai-compatible", baseUrl: "$model_url", maxRetries: 0 } },
   agents: { default: { model: "mock/mock", tools: { approval: "never" } } },
+  channels: { telegram: { enabled: true, apiBaseUrl: "$telegram_url", botToken: "\${SMOKE_TELEGRAM_TOKEN}" } },
 }
 JSON
 OPENCLAW_STATE_DIR="$state" "$bin" gateway run --port 0 >"$out" 2>&1 &
@@ -62,3 +68,34 @@ check "agents.list" '"mock/mock"' "$(rpc agents.list)"
 check "tools.list" '"inputSchema"' "$(rpc tools.list)"
 check "doctor sees the running gateway on its port" '"gateway.port"' "$("$bin" doctor --json 2>&1 || true)"
 check "security audit" '"tools.exec-network-unapproved"' "$("$bin" security audit --json 2>&1 || true)"
+
+# Telegram under NativeAOT, through the mock Bot API: a stranger gets a pairing code, the owner approves it with the
+# CLI, a tool-using reply streams by edits, /new starts a fresh session, /stop answers, and the sessions are listed.
+tg() { curl -fsS -X POST -H 'content-type: application/json' -d "$2" "$telegram_url/$1" >/dev/null; }
+sent_with() { # sent_with SUBSTRING: waits up to 20 s until the bot sent (or edited to) a text containing it
+  for _ in $(seq 1 200); do
+    if curl -fsS "$telegram_url/_sent" | grep -q -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "smoke: the bot never sent '$1'; it sent:"; curl -fsS "$telegram_url/_sent"; echo; tail -20 "$out"; exit 1
+}
+check "channels.status: telegram connected as the bot" '"account": *"@smoke_bot"' "$(rpc channels.status)"
+tg _push '{"text":"hello","from":4242}'
+sent_with "pairing code"
+code=$(curl -fsS "$telegram_url/_sent" | grep -oE 'pairing code is <b>[A-Z0-9]{8}</b>|pairing code is \*\*[A-Z0-9]{8}\*\*' | grep -oE '[A-Z0-9]{8}' | head -1)
+[ -n "$code" ] || { echo "smoke: no pairing code in the bot's message"; curl -fsS "$telegram_url/_sent"; exit 1; }
+check "pairing list shows the code" "$code" "$("$bin" pairing list --url "$address")"
+check "pairing approve" 'approved' "$("$bin" pairing approve telegram "$code" --url "$address")"
+sent_with "You are paired"
+tg _push '{"text":"run echo smoke-telegram-ok","from":4242}'
+sent_with "smoke-telegram-ok"
+edits=$(curl -fsS "$telegram_url/_sent" | grep -o '"kind":"edit"' | wc -l)
+[ "$edits" -ge 1 ] || { echo "smoke: the reply did not stream by edits"; curl -fsS "$telegram_url/_sent"; exit 1; }
+echo "smoke: a tool-using reply on Telegram streamed by $edits edit(s) ok"
+check "sessions.list has the Telegram session" 'agent:default:telegram:4242' "$(rpc sessions.list '{"channel":"telegram"}')"
+tg _push '{"text":"/new","from":4242}'
+sent_with "Started a new conversation"
+check "/new ended the old session and started another" '"endedReason": *"/new"' "$(rpc sessions.list '{"channel":"telegram"}')"
+tg _push '{"text":"/stop","from":4242}'
+sent_with "Nothing is running"
+echo "smoke: Telegram pairing, tool reply, /new and /stop ok"

@@ -16,6 +16,8 @@ internal static class CliApp
             Rpc.RpcCommands.Create(),
             Doctor.DoctorCommand.Create(),
             Audit.SecurityAuditCommand.Create(),
+            Channels.ChannelCommands.CreateChannels(),
+            Channels.ChannelCommands.CreatePairing(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

@@ -20,7 +20,7 @@ namespace OpenClaw.Agents.Runtime;
 /// </summary>
 /// <remarks>
 /// Thread-safe. One run per session at a time, further messages wait in order; runs of different sessions proceed in
-/// parallel up to a limit. Every accepted message is durable before <see cref="SendAsync"/> returns.
+/// parallel up to a limit. Every accepted message is durable before <c>SendAsync</c> returns.
 /// </remarks>
 public sealed partial class AgentRuntime : IAsyncDisposable
 {
@@ -96,7 +96,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// </summary>
     /// <exception cref="AgentException">The message is empty, the agent is not configured, or the session's queue is full.</exception>
     /// <exception cref="EventStoreException">No such session (not found), or it ended (conflict).</exception>
-    public async Task<ChatRun> SendAsync(
+    public Task<ChatRun> SendAsync(
         SessionKey sessionKey,
         string message,
         IReadOnlyList<Attachment>? attachments,
@@ -105,7 +105,22 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        attachments ??= [];
+        return SendAsync(new MessageReceived { SessionKey = sessionKey, Text = message, Attachments = attachments ?? [] }, idempotencyKey, sink, cancellationToken);
+    }
+
+    /// <summary>
+    /// Accepts a message as a channel reported it (with its channel ids and sender name): records it as given and queues
+    /// a run, like the text overload.
+    /// </summary>
+    /// <exception cref="AgentException">The message is empty, the agent is not configured, or the session's queue is full.</exception>
+    /// <exception cref="EventStoreException">No such session (not found), or it ended (conflict).</exception>
+    public async Task<ChatRun> SendAsync(MessageReceived received, string? idempotencyKey, IChatEventSink? sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(received.Text);
+        var sessionKey = received.SessionKey;
+        var message = received.Text;
+        var attachments = received.Attachments ?? [];
         if (message.Length == 0 && attachments.Count == 0)
         {
             throw new AgentException(AgentErrorKind.InvalidParams, "Invalid params: message is empty; send some text or an attachment.", "message");
@@ -139,11 +154,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                 }
             }
 
-            var received = await _store.AppendAsync(
-                new MessageReceived { SessionKey = sessionKey, Text = message, Attachments = attachments },
-                cancellationToken).ConfigureAwait(false);
+            var stored = await _store.AppendAsync(received with { Attachments = attachments }, cancellationToken).ConfigureAwait(false);
 
-            var run = new Run(NewRunId(), sessionKey, received.Seq, sink, _stopping.Token);
+            var run = new Run(NewRunId(), sessionKey, stored.Seq, sink, _stopping.Token);
             var chatRun = new ChatRun(run.Id, sessionKey, run.Completion.Task);
             _runs[run.Id] = run;
             if (idempotencySlot is not null)
@@ -224,6 +237,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         run.Completion.TrySetResult(result);
         run.Dispose();
     }
+
+    /// <summary>Whether a run of the session is running or waiting.</summary>
+    public bool IsSessionBusy(SessionKey sessionKey) => _runs.Values.Any(r => r.SessionKey == sessionKey);
 
     /// <summary>Aborts whatever runs or waits in a session (the <c>/stop</c> command); returns how many runs it stopped.</summary>
     public int AbortSession(SessionKey sessionKey)

@@ -354,6 +354,12 @@ internal static class ContextBuilder
                 text.Append(", ").Append(size).Append(" bytes");
             }
 
+            // A channel's download into the workspace is given as a workspace-relative path the file tools take.
+            if (a.Url is { Length: > 0 } url && !url.Contains("://", StringComparison.Ordinal))
+            {
+                text.Append(", saved in the workspace at ").Append(url);
+            }
+
             text.Append(']');
         }
 

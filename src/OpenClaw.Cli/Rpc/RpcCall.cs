@@ -19,6 +19,21 @@ internal static class RpcCall
         GatewayTarget target, string method, JsonElement? parameters, RpcClientOptions options, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
+        using var result = await CallAsync(target, method, parameters, options, error, cancellationToken);
+        if (result is null)
+        {
+            return 1;
+        }
+
+        await output.WriteLineAsync(Indented(result.RootElement));
+        return 0;
+    }
+
+    /// <summary>Sends the request; the result, or <see langword="null"/> after writing the error to <paramref name="error"/>.</summary>
+    /// <exception cref="Core.OpenClawException">The gateway cannot be reached.</exception>
+    public static async Task<JsonDocument?> CallAsync(
+        GatewayTarget target, string method, JsonElement? parameters, RpcClientOptions options, TextWriter error, CancellationToken cancellationToken)
+    {
         using var handler = options.CreateHandler();
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }; // a method may run long; Ctrl+C stops it
         using var request = new HttpRequestMessage(HttpMethod.Post, target.RpcUri) { Content = new ByteArrayContent(Request(method, parameters)) };
@@ -50,7 +65,7 @@ internal static class RpcCall
                 await error.WriteLineAsync(
                     $"error: the gateway at {target.Display} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} " +
                     "without a JSON-RPC response; is --url the gateway's address?");
-                return 1;
+                return null;
             }
 
             using (reply)
@@ -59,17 +74,16 @@ internal static class RpcCall
                 if (root.TryGetProperty("error", out var rpcError) && rpcError.ValueKind == JsonValueKind.Object)
                 {
                     await WriteErrorAsync(target, rpcError, error, method);
-                    return 1;
+                    return null;
                 }
 
                 if (!root.TryGetProperty("result", out var value))
                 {
                     await error.WriteLineAsync($"error: the gateway at {target.Display} answered with neither a result nor an error object.");
-                    return 1;
+                    return null;
                 }
 
-                await output.WriteLineAsync(Indented(value));
-                return 0;
+                return JsonDocument.Parse(value.GetRawText());
             }
         }
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using OpenClaw.Cli.Gateway;
 using OpenClaw.Ipc.Framing;
 
 namespace OpenClaw.Cli.Rpc;
@@ -25,15 +24,8 @@ internal static class RpcCommands
     {
         var environmentBase = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         options ??= new RpcClientOptions();
-        var url = new Option<string?>("--url") { Description = "The gateway's URL (default: gateway.bind and gateway.port from the config, e.g. http://127.0.0.1:18789)." };
-        var tokenEnv = new Option<string?>("--token-env") { Description = "Read the token from this environment variable when OPENCLAW_GATEWAY_TOKEN is not set (default: the stored credential gateway-token)." };
-        var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: OPENCLAW_STATE_DIR, else ~/.openclaw)." };
-        var configFile = new Option<string?>("--config") { Description = "Config file (default: OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)." };
-        Option[] common = [url, tokenEnv, stateDir, configFile];
-
-        Task<GatewayTarget> ResolveAsync(ParseResult result, CancellationToken cancellationToken) => GatewayTarget.ResolveAsync(
-            GatewayCommands.WithOverrides(environmentBase, result.GetValue(stateDir), result.GetValue(configFile)),
-            result.GetValue(url), result.GetValue(tokenEnv), result.InvocationConfiguration.Error, cancellationToken);
+        var connection = new GatewayConnectionOptions();
+        Task<GatewayTarget> ResolveAsync(ParseResult result, CancellationToken cancellationToken) => connection.ResolveAsync(result, environmentBase, cancellationToken);
 
         var method = new Argument<string>("method") { Description = "The method, e.g. system.status." };
         var parameters = new Argument<string?>("params")
@@ -102,11 +94,8 @@ internal static class RpcCommands
             return await StdioBridge.RunAsync(target, kind, input, output, bridgeOptions, result.InvocationConfiguration.Error, cancellationToken);
         }));
 
-        foreach (var option in common)
-        {
-            call.Options.Add(option);
-            stdio.Options.Add(option);
-        }
+        connection.AddTo(call);
+        connection.AddTo(stdio);
 
         return new Command("rpc", "Talk JSON-RPC to a running gateway (token from OPENCLAW_GATEWAY_TOKEN, --token-env or the credential store).")
         {

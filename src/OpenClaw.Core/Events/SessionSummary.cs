@@ -79,6 +79,9 @@ public sealed record SessionQuery
     /// <summary>Only sessions on this channel.</summary>
     public ChannelId? Channel { get; init; }
 
+    /// <summary>Only sessions with this peer (a channel conversation's current session is looked up this way).</summary>
+    public PeerId? PeerId { get; init; }
+
     /// <summary>Only sessions in this state.</summary>
     public SessionState? State { get; init; }
 }

@@ -18,6 +18,7 @@ using OpenClaw.Core.State;
 using Microsoft.Extensions.Hosting;
 using OpenClaw.Gateway.Events;
 using OpenClaw.Gateway.Auth;
+using OpenClaw.Gateway.Channels;
 using OpenClaw.Gateway.Chat;
 using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Methods;
@@ -130,6 +131,7 @@ public static partial class GatewayHost
             sp.GetService<ILoggerFactory>()));
         builder.Services.AddSingleton<IRpcMethodGroup, ProvidersMethods>();
         builder.Services.AddAgents(config);
+        builder.Services.AddChannels(paths, config);
         configureServices?.Invoke(builder.Services);
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
@@ -180,6 +182,7 @@ public static partial class GatewayHost
         app.MapHealth(app.Services.GetRequiredService<GatewayClock>());
         app.MapStatus();
         app.MapJsonRpc();
+        app.MapChannelHooks();
         var readiness = app.Services.GetRequiredService<GatewayReadiness>();
         app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
 

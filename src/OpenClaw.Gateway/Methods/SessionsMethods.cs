@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using OpenClaw.Core.Config;
+using OpenClaw.Channels.Routing;
 using OpenClaw.Core.Events;
 using OpenClaw.Core.Events.Projection;
 using OpenClaw.Core.Identifiers;
@@ -20,7 +20,7 @@ namespace OpenClaw.Gateway.Methods;
 internal sealed class SessionsMethods(IEventStore store, LiveConfig config, OpenClaw.Agents.Runtime.AgentRuntime runtime) : IRpcMethodGroup
 {
     /// <summary>The channel of a session created over RPC when none is named: the dashboard's web chat.</summary>
-    public const string DefaultChannel = "web";
+    public const string DefaultChannel = "webchat";
 
     /// <summary>The peer of a session created over RPC when none is named and the caller has no usable id.</summary>
     public const string DefaultPeer = "web";
@@ -56,15 +56,17 @@ internal sealed class SessionsMethods(IEventStore store, LiveConfig config, Open
 
     private async ValueTask<SessionKeyResult> CreateAsync(SessionsCreateParams p, RpcContext context, CancellationToken cancellationToken)
     {
-        var agent = ParseId("agentId", "agent id", p.AgentId ?? AgentOptions.DefaultId, AgentId.From);
+        var channel = ParseId("channel", "channel id", p.Channel ?? DefaultChannel, ChannelId.From);
+        var peer = ParseId("peerId", "peer id", p.PeerId ?? DefaultPeerOf(context.Principal), PeerId.From);
+
+        // Without an agent the routing rules pick it, as for a message arriving on the channel.
+        var agent = ParseId("agentId", "agent id", p.AgentId ?? ChannelRouter.Resolve(config.Current.Routing, channel.Value, peer.Value, groupId: null), AgentId.From);
         if (!config.Current.Agents.ContainsKey(agent.Value))
         {
             var known = string.Join(", ", config.Current.Agents.Keys.Order(StringComparer.Ordinal));
             throw RpcException.InvalidParams($"Invalid params: agentId '{agent.Value}' is not a configured agent; use one of: {known}.", "agentId");
         }
 
-        var channel = ParseId("channel", "channel id", p.Channel ?? DefaultChannel, ChannelId.From);
-        var peer = ParseId("peerId", "peer id", p.PeerId ?? DefaultPeerOf(context.Principal), PeerId.From);
         var started = await store.AppendAsync(new SessionStarted { SessionKey = SessionKey.Generate(agent, channel, peer) }, cancellationToken);
         return new SessionKeyResult(started.SessionKey.ToString());
     }

@@ -9,7 +9,7 @@ using OpenClaw.Providers.Registry;
 namespace OpenClaw.Gateway.Methods;
 
 /// <summary><c>system.health</c>, <c>system.version</c>, <c>system.status</c>, <c>system.methods</c>.</summary>
-internal sealed class SystemMethods(GatewayClock clock, IEventStore store, LiveConfig config, ProviderRegistry providers) : IRpcMethodGroup
+internal sealed class SystemMethods(GatewayClock clock, IEventStore store, LiveConfig config, ProviderRegistry providers, Channels.ChannelRegistry channels) : IRpcMethodGroup
 {
     private static readonly VersionResult s_version = new("openclaw", HealthEndpoints.Version);
 
@@ -37,7 +37,7 @@ internal sealed class SystemMethods(GatewayClock clock, IEventStore store, LiveC
             process.WorkingSet64,
             new SessionCounts(stats.Total, stats.Active),
             [.. current.Agents.Keys.Order(StringComparer.Ordinal)],
-            [],
+            channels.Statuses(current),
             await providers.GetStatusAsync(cancellationToken));
     }
 }
@@ -50,4 +50,4 @@ internal sealed record SessionCounts(long Total, long Active);
 
 /// <summary>The result of <c>system.status</c>.</summary>
 internal sealed record StatusResult(
-    long UptimeSeconds, long MemoryBytes, SessionCounts Sessions, IReadOnlyList<string> Agents, IReadOnlyList<string> Channels, IReadOnlyList<ProviderStatus> Providers);
+    long UptimeSeconds, long MemoryBytes, SessionCounts Sessions, IReadOnlyList<string> Agents, IReadOnlyList<OpenClaw.Channels.ChannelStatus> Channels, IReadOnlyList<ProviderStatus> Providers);

@@ -70,4 +70,12 @@ namespace OpenClaw.Gateway.Rpc;
 [JsonSerializable(typeof(ApprovalsListResult))]
 [JsonSerializable(typeof(ApprovalsResolveParams))]
 [JsonSerializable(typeof(ApprovalsResolveResult))]
+[JsonSerializable(typeof(OpenClaw.Channels.ChannelStatus))]
+[JsonSerializable(typeof(ChannelsListResult))]
+[JsonSerializable(typeof(ChannelsProbeParams))]
+[JsonSerializable(typeof(PairingListParams))]
+[JsonSerializable(typeof(PairingListResult))]
+[JsonSerializable(typeof(PairingDecisionParams))]
+[JsonSerializable(typeof(PairingDecisionResult))]
+[JsonSerializable(typeof(OpenClaw.Gateway.Channels.DeliveryFailure))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

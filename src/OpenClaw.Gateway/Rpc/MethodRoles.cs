@@ -53,6 +53,14 @@ internal static class MethodRoles
         ["approvals.list"] = Role.Operator,
         ["approvals.resolve"] = Role.Operator,
 
+        // Channels and pairing
+        ["channels.list"] = Role.Viewer,
+        ["channels.status"] = Role.Viewer,
+        ["channels.probe"] = Role.Viewer,
+        ["pairing.list"] = Role.Admin,
+        ["pairing.approve"] = Role.Admin,
+        ["pairing.reject"] = Role.Admin,
+
         // Config and events
         ["config.get"] = Role.Viewer,
         ["config.validate"] = Role.Viewer,

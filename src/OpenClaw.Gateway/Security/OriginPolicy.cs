@@ -55,6 +55,17 @@ internal sealed class OriginPolicy(LiveConfig config)
         }
 
         var current = config.Current;
+
+        // Telegram's webhook calls come through whatever public address channels.telegram.webhookUrl names (a tunnel
+        // or reverse proxy to this loopback gateway); they carry a secret in the path and a header, not a browser's
+        // ambient credentials, so the rebinding defence does not apply to them.
+        if (request.Path.StartsWithSegments("/hooks/telegram", StringComparison.Ordinal)
+            && Uri.TryCreate(current.Channels.Telegram.WebhookUrl, UriKind.Absolute, out var webhook)
+            && string.Equals(webhook.Host, host, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
         if (IPAddress.TryParse(host, out var address))
         {
             return !IsLoopbackBind(current.Gateway.Bind) || IPAddress.IsLoopback(address);

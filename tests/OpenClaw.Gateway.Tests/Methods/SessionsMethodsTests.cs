@@ -79,7 +79,7 @@ public sealed class SessionsMethodsTests
         var ended = await rpc.ResultAsync("sessions.list", """{"state":"ended"}""", Ct);
         Assert.Equal([keys[0]], Keys(ended));
         Assert.Equal("ended", ended.GetProperty("sessions")[0].GetProperty("state").GetString());
-        var active = await rpc.ResultAsync("sessions.list", """{"state":"active","agentId":"default","channel":"web"}""", Ct);
+        var active = await rpc.ResultAsync("sessions.list", """{"state":"active","agentId":"default","channel":"webchat"}""", Ct);
         Assert.Equal(keys.Skip(1).Order(StringComparer.Ordinal), Keys(active).Order(StringComparer.Ordinal));
     }
 

@@ -210,6 +210,12 @@ public sealed partial class SqliteEventStore : IEventStore
                 command.Parameters.AddWithValue("$channel", channel.Value);
             }
 
+            if (query.PeerId is { } peer)
+            {
+                sql.Append(" AND peer_id = $peer");
+                command.Parameters.AddWithValue("$peer", peer.Value);
+            }
+
             if (query.State is { } state)
             {
                 sql.Append(" AND state = $state");
