@@ -29,7 +29,7 @@ public sealed class AccessPolicyPropertyTests
             // Pairing changes nothing in groups; only an open group lets in someone not on groups.allowFrom.
             Assert.Equal(withoutPairing, withPairing);
             Assert.True(withPairing.Verdict != AccessVerdict.Allow || rules.GroupPolicy == GroupPolicy.Open);
-        });
+        }, iter: 5000);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class AccessPolicyPropertyTests
             var rules = c.Rules with { DmPolicy = DmPolicy.Disabled, GroupPolicy = GroupPolicy.Disabled };
             Assert.NotEqual(AccessVerdict.Allow, AccessPolicy.Decide(rules, AccessPolicyTests.Dm(c.Sender, c.Text), _ => true).Verdict);
             Assert.NotEqual(AccessVerdict.Allow, AccessPolicy.Decide(rules, AccessPolicyTests.Group(c.Mentions, c.Sender, c.Text), _ => true).Verdict);
-        });
+        }, iter: 5000);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class AccessPolicyPropertyTests
                 Assert.DoesNotContain("secret:", decision.Reason, StringComparison.Ordinal);
                 Assert.DoesNotContain(c.Sender.Length > 3 ? c.Sender : "\0", decision.Reason, StringComparison.Ordinal);
             }
-        });
+        }, iter: 5000);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class AccessPolicyPropertyTests
             var group = AccessPolicy.Decide(c.Rules, AccessPolicyTests.Group(c.Mentions, sender, c.Text), _ => true);
             Assert.True(dm.Verdict != AccessVerdict.Allow || c.Rules.DmPolicy == DmPolicy.Open);
             Assert.True(group.Verdict != AccessVerdict.Allow || c.Rules.GroupPolicy == GroupPolicy.Open);
-        });
+        }, iter: 5000);
     }
 
     internal sealed record Case(ChannelAccessRules Rules, string Sender, bool Mentions, string Text);

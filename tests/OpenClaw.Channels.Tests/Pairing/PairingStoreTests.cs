@@ -362,6 +362,22 @@ public sealed class PairingStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedWrite_ReportsTheFile_AndChangesNothing()
+    {
+        var store = await OpenAsync();
+        var changes = 0;
+        store.Changed += () => changes++;
+        Directory.CreateDirectory(FilePath); // a folder where the file should be: the rename fails
+
+        var error = await Assert.ThrowsAsync<OpenClawException>(() => RequestAsync(store, "12345"));
+
+        Assert.Contains(FilePath, error.Message, StringComparison.Ordinal);
+        Assert.Empty(store.ListPending());
+        Assert.Equal(0, changes);
+        Assert.Equal(["pairing.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(FilePath)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task RequestAsync_BeforeLoadAsync_IsAProgrammingError()
     {
         var store = new PairingStore(FilePath, _time);
