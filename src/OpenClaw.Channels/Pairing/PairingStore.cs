@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using OpenClaw.Core;
+using OpenClaw.Core.State;
 
 namespace OpenClaw.Channels.Pairing;
 
@@ -79,6 +80,13 @@ public sealed class PairingStore
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
         FilePath = Path.GetFullPath(filePath);
         _time = time;
+    }
+
+    /// <summary>The pairing file's location in a state directory: <c>&lt;state&gt;/channels/pairing.json</c>.</summary>
+    public static string PathFor(StatePaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return Path.Combine(paths.Root, "channels", "pairing.json");
     }
 
     /// <summary>Raised after any change (issued, approved, rejected, revoked, expired).</summary>
