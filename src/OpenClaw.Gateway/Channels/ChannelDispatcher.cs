@@ -54,11 +54,14 @@ internal sealed partial class ChannelDispatcher(
         {
             case AccessVerdict.Ignore:
                 return InboundOutcome.Ignored;
+            case AccessVerdict.Deny when message.PeerKind == PeerKind.Group:
+                // Groups are noisy (every member's every message): a refusal there is not worth a line at info.
+                LogDeniedInGroup(logger, message.Channel.Value, message.SenderId, decision.Reason);
+                return InboundOutcome.Ignored;
             case AccessVerdict.Deny:
                 LogDenied(logger, message.Channel.Value, message.SenderId, decision.Reason);
                 return InboundOutcome.Ignored;
-            case AccessVerdict.Pair:
-                await PairAsync(adapter, message, cancellationToken);
+            case AccessVerdict.Pair when !await PairAsync(adapter, message, cancellationToken):
                 return InboundOutcome.Pairing;
         }
 
@@ -134,16 +137,22 @@ internal sealed partial class ChannelDispatcher(
         _ => new ChannelAccessRules(DmPolicy.Disabled, [], GroupPolicy.Disabled, [], RequireMention: true),
     };
 
-    private async Task PairAsync(IChannelAdapter adapter, InboundMessage message, CancellationToken cancellationToken)
+    // Issues or repeats a code; true when the sender turned out to be approved meanwhile (the message then goes on).
+    private async Task<bool> PairAsync(IChannelAdapter adapter, InboundMessage message, CancellationToken cancellationToken)
     {
         var channel = message.Channel.Value;
         if (!pairing.IsAvailable)
         {
             LogDenied(logger, channel, message.SenderId, "pairing store unavailable");
-            return;
+            return false;
         }
 
         var result = await pairing.Store.RequestAsync(channel, message.SenderId, message.ChatId, message.SenderName, cancellationToken);
+        if (result.Kind == PairingRequestKind.AlreadyApproved)
+        {
+            return true;
+        }
+
         var text = result switch
         {
             { Kind: PairingRequestKind.Full } =>
@@ -158,6 +167,8 @@ internal sealed partial class ChannelDispatcher(
         {
             await TrySendAsync(adapter, message, text, cancellationToken);
         }
+
+        return false;
     }
 
     private async Task RunCommandAsync(IChannelAdapter adapter, InboundMessage message, ChannelCommand command, AgentId agent, PeerId peer, CancellationToken cancellationToken)
@@ -292,6 +303,9 @@ internal sealed partial class ChannelDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel}: message from sender {SenderId} refused ({Reason})")]
     private static partial void LogDenied(ILogger logger, string channel, string senderId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel {Channel}: group message from sender {SenderId} refused ({Reason})")]
+    private static partial void LogDeniedInGroup(ILogger logger, string channel, string senderId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel}: pairing request from sender {SenderId}: {Kind}")]
     private static partial void LogPairing(ILogger logger, string channel, string senderId, PairingRequestKind kind);

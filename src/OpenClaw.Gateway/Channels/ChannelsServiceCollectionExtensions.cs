@@ -28,7 +28,7 @@ internal static class ChannelsServiceCollectionExtensions
     public static IServiceCollection AddChannels(this IServiceCollection services, StatePaths paths, OpenClawConfig config)
     {
         var channelsDirectory = Path.Combine(paths.Root, "channels");
-        services.AddSingleton(sp => new PairingStore(Path.Combine(channelsDirectory, "pairing.json"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PairingStore(PairingStore.PathFor(paths), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PairingGate>();
         services.AddSingleton(new InboundBuffer());
         services.AddSingleton<IChannelAdapter, WebChatChannel>();
