@@ -11,14 +11,14 @@ public sealed class SessionsMethodsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Create_NoParams_StartsADefaultAgentWebSessionThatIsStoredBeforeTheAnswer()
+    public async Task Create_NoParams_StartsADefaultAgentWebChatSessionThatIsStoredBeforeTheAnswer()
     {
         await using var gateway = await TestGateway.StartAsync();
         using var rpc = gateway.Rpc();
 
         var key = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString()!;
 
-        Assert.StartsWith("agent:default:web:gateway-token:", key, StringComparison.Ordinal);
+        Assert.StartsWith("agent:default:webchat:gateway-token:", key, StringComparison.Ordinal);
         var summary = await gateway.Service<IEventStore>().GetSessionAsync(SessionKey.Parse(key), Ct);
         Assert.NotNull(summary);
         Assert.Equal(SessionState.Active, summary.State);

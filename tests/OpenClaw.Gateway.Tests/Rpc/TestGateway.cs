@@ -35,7 +35,8 @@ internal sealed class TestGateway : IAsyncDisposable
     public WebApplication App => _app;
 
     public static async Task<TestGateway> StartAsync(
-        string config = "{}", Dictionary<string, string>? environment = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+        string config = "{}", Dictionary<string, string>? environment = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string>? files = null)
     {
         var dir = new TempDirectory();
         try
@@ -47,6 +48,13 @@ internal sealed class TestGateway : IAsyncDisposable
             };
             env.TryAdd("OPENCLAW_GATEWAY_TOKEN", Token);
             await File.WriteAllTextAsync(paths.ConfigFile, config, TestContext.Current.CancellationToken);
+            foreach (var (relative, content) in files ?? new Dictionary<string, string>())
+            {
+                var path = Path.Combine(dir.Path, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, content, TestContext.Current.CancellationToken);
+            }
+
             var loaded = await new ConfigLoader(paths, name => env.GetValueOrDefault(name)).LoadAsync(TestContext.Current.CancellationToken);
             loaded = loaded with { Gateway = loaded.Gateway with { Port = 0 } }; // every test gateway takes a free port
             var app = await GatewayHost.BuildAsync(paths, loaded, getEnvironmentVariable: name => env.GetValueOrDefault(name),
