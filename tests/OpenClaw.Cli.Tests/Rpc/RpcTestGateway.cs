@@ -24,7 +24,8 @@ internal sealed class RpcTestGateway : IAsyncDisposable
     /// <summary>The base URL, e.g. http://127.0.0.1:41234.</summary>
     public string Url { get; }
 
-    public static async Task<RpcTestGateway> StartAsync(string config = "{}")
+    /// <summary>Starts a gateway; <paramref name="prepare"/> runs on the state directory first (to leave files a test needs there).</summary>
+    public static async Task<RpcTestGateway> StartAsync(string config = "{}", Func<StatePaths, Task>? prepare = null)
     {
         var dir = new TempDirectory();
         try
@@ -36,6 +37,11 @@ internal sealed class RpcTestGateway : IAsyncDisposable
                 ["OPENCLAW_GATEWAY_TOKEN"] = Token,
             };
             await File.WriteAllTextAsync(paths.ConfigFile, config, TestContext.Current.CancellationToken);
+            if (prepare is not null)
+            {
+                await prepare(paths);
+            }
+
             var loaded = await new ConfigLoader(paths, name => env.GetValueOrDefault(name)).LoadAsync(TestContext.Current.CancellationToken);
             loaded = loaded with { Gateway = loaded.Gateway with { Port = 0 } };
             var app = await GatewayHost.BuildAsync(paths, loaded, getEnvironmentVariable: name => env.GetValueOrDefault(name),
