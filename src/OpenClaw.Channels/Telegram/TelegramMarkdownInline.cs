@@ -9,10 +9,16 @@ namespace OpenClaw.Channels.Telegram;
 /// </summary>
 internal static class TelegramMarkdownInline
 {
+    /// <summary>How far a link's text may reach: bounds the work each <c>[</c> costs.</summary>
+    private const int MaxLabelLength = 1000;
+
+    /// <summary>How far an autolink may reach.</summary>
+    private const int MaxUrlLength = 2048;
+
     /// <summary>Appends the Telegram HTML of one block's inline <paramref name="text"/>.</summary>
     /// <param name="sb">Where the HTML goes.</param>
     /// <param name="text">The block's text, line breaks included.</param>
-    /// <param name="inLink">Inside a link's text: no nested links and no <c>&lt;code&gt;</c> (Telegram cannot nest them).</param>
+    /// <param name="inLink">Inside a link's text: no nested links or images (their brackets stay text, so recursion is one level deep) and no <c>&lt;code&gt;</c> (Telegram cannot nest them).</param>
     public static void Render(StringBuilder sb, string text, bool inLink)
     {
         var nodes = Tokenize(text, inLink);
@@ -65,7 +71,7 @@ internal static class TelegramMarkdownInline
                     continue;
                 }
 
-                case '!' when i + 1 < text.Length && text[i + 1] == '[' && TryParseLink(text, i + 1, out var alt, out var src, out var imageEnd):
+                case '!' when !inLink && i + 1 < text.Length && text[i + 1] == '[' && TryParseLink(text, i + 1, out var alt, out var src, out var imageEnd):
                 {
                     // Images cannot be shown inline: the alt text, then the address when it is a safe one.
                     var sbImage = new StringBuilder();
@@ -81,12 +87,12 @@ internal static class TelegramMarkdownInline
                     continue;
                 }
 
-                case '[' when TryParseLink(text, i, out var label, out var href, out var linkEnd):
+                case '[' when !inLink && TryParseLink(text, i, out var label, out var href, out var linkEnd):
                 {
                     Flush();
                     var inner = new StringBuilder();
                     Render(inner, label, inLink: true);
-                    if (!inLink && TelegramHtml.IsSafeUrl(href))
+                    if (TelegramHtml.IsSafeUrl(href))
                     {
                         var a = new StringBuilder("<a href=\"");
                         TelegramHtml.AppendAttribute(a, href);
@@ -97,7 +103,7 @@ internal static class TelegramMarkdownInline
                     }
                     else
                     {
-                        // A link Telegram must not receive (javascript:, relative, nested): its text only.
+                        // A link Telegram must not receive (javascript:, relative): its text only.
                         nodes.Add(Node.Html(inner.ToString()));
                     }
 
@@ -316,7 +322,8 @@ internal static class TelegramMarkdownInline
         var depth = 0;
         var i = open;
         var closeBracket = -1;
-        for (; i < text.Length; i++)
+        var limit = Math.Min(text.Length, open + MaxLabelLength);
+        for (; i < limit; i++)
         {
             var c = text[i];
             if (c == '\\')
@@ -417,7 +424,7 @@ internal static class TelegramMarkdownInline
     {
         url = string.Empty;
         end = open;
-        var gt = text.IndexOf('>', open + 1);
+        var gt = text.IndexOf('>', open + 1, Math.Min(text.Length - open - 1, MaxUrlLength));
         if (gt < 0)
         {
             return false;

@@ -33,6 +33,7 @@ public sealed class TelegramMarkdownTests
         { "[click](JavaScript:alert(document.cookie))", "click" },
         { "[rel](./file.md)", "rel" },
         { "[me](mailto:a@b.c) [u](tg://user?id=1)", "<a href=\"mailto:a@b.c\">me</a> <a href=\"tg://user?id=1\">u</a>" },
+        { "[a [b](http://x)](http://y)", "<a href=\"http://y\">a [b](http://x)</a>" },
         { "[**bold link**](http://e.com)", "<a href=\"http://e.com\"><b>bold link</b></a>" },
         { "[`code` link](http://e.com)", "<a href=\"http://e.com\">code link</a>" },
         { "<https://e.com/?a=1&b=2>", "<a href=\"https://e.com/?a=1&amp;b=2\">https://e.com/?a=1&amp;b=2</a>" },
@@ -68,6 +69,17 @@ public sealed class TelegramMarkdownTests
     public void ToHtml_WindowsLineEndings_AreLineBreaks()
     {
         Assert.Equal("<b>T</b>\n• a\n• b", TelegramMarkdown.ToHtml("# T\r\n- a\r\n- b\r\n"));
+    }
+
+    [Fact]
+    public void ToHtml_TenThousandNestedLinks_RendersWithoutDeepRecursion()
+    {
+        var markdown = new string('[', 10_000) + "x" + string.Concat(Enumerable.Repeat("](http://a)", 10_000));
+
+        var html = TelegramMarkdown.ToHtml(markdown);
+
+        Assert.Null(TelegramHtmlChecker.Problem(html, telegramNesting: true));
+        Assert.Contains("x", TelegramHtmlChecker.TextOf(html), StringComparison.Ordinal);
     }
 
     private static readonly string[] s_fragments =
