@@ -156,6 +156,12 @@ internal static class TelegramMarkdownInline
                     continue;
                 }
 
+                case 'h' or 'H' when BareUrlLength(text, i) is var urlLength and > 0:
+                    // A bare address is text Telegram links by itself: its underscores and stars are not emphasis.
+                    pending.Append(text, i, urlLength);
+                    i += urlLength;
+                    continue;
+
                 default:
                     pending.Append(c);
                     i++;
@@ -439,6 +445,42 @@ internal static class TelegramMarkdownInline
         url = candidate.ToString();
         end = gt + 1;
         return true;
+    }
+
+    /// <summary>The length of a bare http(s) address starting a word at <paramref name="start"/>, without trailing punctuation; 0 if none.</summary>
+    private static int BareUrlLength(string text, int start)
+    {
+        if (start > 0 && !char.IsWhiteSpace(text[start - 1]) && text[start - 1] != '(')
+        {
+            return 0;
+        }
+
+        var rest = text.AsSpan(start);
+        if (!rest.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !rest.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            return 0;
+        }
+
+        var end = rest.IndexOfAny(" \t\n<");
+        var url = end < 0 ? rest : rest[..end];
+        while (url.Length > 0)
+        {
+            var last = url[^1];
+            if (last is '.' or ',' or ':' or ';' or '!' or '?' or '\'' or '"' or '*' or '_' or '~' or '`')
+            {
+                url = url[..^1];
+            }
+            else if (last == ')' && url.Count(')') > url.Count('('))
+            {
+                url = url[..^1];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return url.Length > "https://".Length ? url.Length : 0;
     }
 
     private static void SkipSpaces(string text, ref int i)

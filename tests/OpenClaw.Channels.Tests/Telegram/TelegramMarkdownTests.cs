@@ -37,6 +37,8 @@ public sealed class TelegramMarkdownTests
         { "[**bold link**](http://e.com)", "<a href=\"http://e.com\"><b>bold link</b></a>" },
         { "[`code` link](http://e.com)", "<a href=\"http://e.com\">code link</a>" },
         { "<https://e.com/?a=1&b=2>", "<a href=\"https://e.com/?a=1&amp;b=2\">https://e.com/?a=1&amp;b=2</a>" },
+        { "see https://x.com/_private_ and http://y.org/a*b*c.", "see https://x.com/_private_ and http://y.org/a*b*c." },
+        { "**go to https://x.com/a_b**, (https://x.com/a_(b)_c).", "<b>go to https://x.com/a_b</b>, (https://x.com/a_(b)_c)." },
         { "<javascript:alert(1)>", "&lt;javascript:alert(1)&gt;" },
         { "<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;" },
         { "<b>not a tag</b> &amp; &lt;", "&lt;b&gt;not a tag&lt;/b&gt; &amp;amp; &amp;lt;" },
@@ -69,6 +71,40 @@ public sealed class TelegramMarkdownTests
     public void ToHtml_WindowsLineEndings_AreLineBreaks()
     {
         Assert.Equal("<b>T</b>\n• a\n• b", TelegramMarkdown.ToHtml("# T\r\n- a\r\n- b\r\n"));
+    }
+
+    [Fact]
+    public void ToHtml_EveryPrefixOfAStreamingReply_IsWellFormed()
+    {
+        const string reply = """
+            # Plan
+
+            Here is **what I found** in `config.json5` & the _logs_:
+
+            1. The token is **missing**.
+            2. The port <8080> is taken, see [docs](https://example.com/a?b=1&c="2").
+
+            > Note: *do not* share secrets.
+
+            | key | value |
+            |-----|-------|
+            | port | 8080 |
+
+            ```bash
+            curl -s "http://localhost:8080/?a=1&b=2" | jq '.x < 3'
+            ```
+            Done. ~~old~~ new ***very***.
+            """;
+
+        // A streamed reply is converted again at every edit: a half-written marker must never break the message.
+        for (var length = 0; length <= reply.Length; length++)
+        {
+            var html = TelegramMarkdown.ToHtml(reply[..length]);
+            var problem = TelegramHtmlChecker.Problem(html, telegramNesting: true);
+            Assert.True(problem is null, $"{problem} at prefix {length}: {html}");
+        }
+
+        Assert.Contains("<a href=\"https://example.com/a?b=1&amp;c=&quot;2&quot;\">docs</a>", TelegramMarkdown.ToHtml(reply), StringComparison.Ordinal);
     }
 
     [Fact]
