@@ -10,7 +10,6 @@ using OpenClaw.Core.Config;
 using OpenClaw.Core.Events;
 using OpenClaw.Core.Identifiers;
 using OpenClaw.Gateway.Hosting;
-using OpenClaw.Gateway.Rpc;
 using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Channels;
@@ -27,6 +26,7 @@ internal sealed partial class ChannelDispatcher(
     LiveConfig config,
     PairingGate pairing,
     SessionDirectory sessions,
+    ChatCommands commands,
     ChannelRegistry channels,
     TimeProvider time,
     ILogger<ChannelDispatcher> logger)
@@ -173,68 +173,9 @@ internal sealed partial class ChannelDispatcher(
 
     private async Task RunCommandAsync(IChannelAdapter adapter, InboundMessage message, ChannelCommand command, AgentId agent, PeerId peer, CancellationToken cancellationToken)
     {
-        // The same role table as RPC: a command is allowed when the method it stands for is.
-        if (MethodRoles.For(command.Method) > SenderRole)
-        {
-            await TrySendAsync(adapter, message, $"/{command.Name} is not allowed here.", cancellationToken);
-            return;
-        }
-
-        string reply;
-        switch (command.Name)
-        {
-            case "new":
-                if (await sessions.FindAsync(agent, message.Channel, peer, cancellationToken) is { } old)
-                {
-                    runtime.AbortSession(old);
-                    try
-                    {
-                        await store.AppendAsync(new SessionEnded { SessionKey = old, Reason = "/new" }, cancellationToken);
-                    }
-                    catch (EventStoreException ex) when (ex.Kind == EventStoreErrorKind.Conflict)
-                    {
-                        // Already ended.
-                    }
-
-                    sessions.Forget(old);
-                }
-
-                await sessions.StartNewAsync(agent, message.Channel, peer, cancellationToken);
-                reply = "Started a new conversation.";
-                break;
-
-            case "stop":
-                var current = await sessions.FindAsync(agent, message.Channel, peer, cancellationToken);
-                reply = current is { } key && runtime.AbortSession(key) > 0 ? "Stopping." : "Nothing is running.";
-                break;
-
-            case "status":
-                reply = await StatusAsync(agent, message.Channel, peer, cancellationToken);
-                break;
-
-            default:
-                reply = ChannelCommand.Help;
-                break;
-        }
-
-        await TrySendAsync(adapter, message, reply, cancellationToken);
-    }
-
-    private async Task<string> StatusAsync(AgentId agent, ChannelId channel, PeerId peer, CancellationToken cancellationToken)
-    {
-        var options = config.Current.Agents.GetValueOrDefault(agent.Value);
-        var text = $"Agent **{agent.Value}**" + (options is null ? "" : $" ({options.Model})");
-        if (await sessions.FindAsync(agent, channel, peer, cancellationToken) is not { } key
-            || await store.GetSessionAsync(key, cancellationToken) is not { } summary)
-        {
-            return text + "\nNo conversation yet.";
-        }
-
-        var tokens = summary.Usage.InputTokens + summary.Usage.OutputTokens;
-        return text +
-            $"\nSession `{key.Id}`, started {summary.StartedAt:yyyy-MM-dd HH:mm} UTC" +
-            $"\n{summary.MessageCount} messages, {tokens.ToString("N0", CultureInfo.InvariantCulture)} tokens" +
-            (runtime.IsSessionBusy(key) ? "\nA reply is in progress (/stop stops it)." : "\nIdle.");
+        var current = await sessions.FindAsync(agent, message.Channel, peer, cancellationToken);
+        var result = await commands.RunAsync(command, SenderRole, agent, message.Channel, peer, current, cancellationToken);
+        await TrySendAsync(adapter, message, result.Reply, cancellationToken);
     }
 
     private async Task<IReadOnlyList<Attachment>> DownloadAsync(

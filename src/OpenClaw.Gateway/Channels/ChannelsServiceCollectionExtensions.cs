@@ -53,6 +53,7 @@ internal static class ChannelsServiceCollectionExtensions
 
         services.AddSingleton<ChannelRegistry>();
         services.AddSingleton<SessionDirectory>();
+        services.AddSingleton<ChatCommands>();
         services.AddSingleton<ChannelDispatcher>();
         services.AddHostedService<ChannelHost>();
         services.AddSingleton<IRpcMethodGroup, ChannelsMethods>();

@@ -3,6 +3,7 @@ using OpenClaw.Agents.Runtime;
 using OpenClaw.Core.Events;
 using OpenClaw.Core.Events.Projection;
 using OpenClaw.Core.Identifiers;
+using OpenClaw.Gateway.Channels;
 using OpenClaw.Gateway.Chat;
 using OpenClaw.Gateway.Rpc;
 using OpenClaw.Ipc.Dispatch;
@@ -10,7 +11,7 @@ using OpenClaw.Ipc.Dispatch;
 namespace OpenClaw.Gateway.Methods;
 
 /// <summary><c>chat.send</c>, <c>chat.abort</c>, <c>chat.history</c> over the agent runtime (docs/agents.md).</summary>
-internal sealed class ChatMethods(AgentRuntime runtime, IEventStore store) : IRpcMethodGroup
+internal sealed class ChatMethods(AgentRuntime runtime, IEventStore store, ChatCommands commands) : IRpcMethodGroup
 {
     /// <summary>The longest message accepted, in characters (the transport's size limit applies first).</summary>
     public const int MaxMessageChars = 200_000;
@@ -47,6 +48,15 @@ internal sealed class ChatMethods(AgentRuntime runtime, IEventStore store) : IRp
             throw RpcException.InvalidParams($"Invalid params: idempotencyKey must be 1 to {MaxIdempotencyKeyChars} characters.", "idempotencyKey");
         }
 
+        // A chat command (/new, /stop, /status, /help) is the gateway's to answer, as on every channel; the caller's
+        // own role decides, through the same table as the methods the commands stand for.
+        if (p.Attachments is not { Count: > 0 } && ChannelCommand.Parse(p.Message, botAccount: null) is { } command)
+        {
+            await RequireSessionAsync(key, cancellationToken);
+            var done = await commands.RunAsync(command, context.Principal?.Role ?? Role.None, key.Agent, key.Channel, key.Peer, key, cancellationToken);
+            return new ChatSendResult(RunId: null, done.Reply, Command: command.Name, SessionKey: done.NewSession?.ToString());
+        }
+
         var sink = context.Connection.CanPush ? new ConnectionChatSink(context.Connection) : null;
         var run = await runtime.SendAsync(key, p.Message, p.Attachments, p.IdempotencyKey, sink, cancellationToken);
         if (p.Wait != true)
@@ -61,6 +71,16 @@ internal sealed class ChatMethods(AgentRuntime runtime, IEventStore store) : IRp
             {
                 ["runId"] = run.RunId,
             });
+    }
+
+    private async Task RequireSessionAsync(SessionKey key, CancellationToken cancellationToken)
+    {
+        var summary = await store.GetSessionAsync(key, cancellationToken)
+            ?? throw RpcException.NotFound($"Session {key} does not exist (sessions.list shows the sessions there are).");
+        if (summary.State == SessionState.Ended)
+        {
+            throw new RpcException(RpcErrorCodes.Conflict, $"Session {key} has ended; start another with sessions.create.");
+        }
     }
 
     private async ValueTask<ChatHistoryResult> HistoryAsync(ChatHistoryParams p, RpcContext context, CancellationToken cancellationToken)
@@ -129,7 +149,8 @@ internal sealed class ChatMethods(AgentRuntime runtime, IEventStore store) : IRp
 internal sealed record ChatSendParams(string SessionKey, string Message, IReadOnlyList<Attachment>? Attachments = null, string? IdempotencyKey = null, bool? Wait = null);
 
 /// <summary>The result of <c>chat.send</c>: the run id, plus the reply and usage with <c>wait</c>.</summary>
-internal sealed record ChatSendResult(string RunId, string? Reply = null, TokenUsage? Usage = null);
+/// <remarks>A chat command has no run: its result is <c>{command, reply, sessionKey?}</c> (the new session after <c>/new</c>).</remarks>
+internal sealed record ChatSendResult(string? RunId, string? Reply = null, TokenUsage? Usage = null, string? Command = null, string? SessionKey = null);
 
 /// <summary>The params of <c>chat.abort</c>.</summary>
 internal sealed record ChatAbortParams(string RunId);

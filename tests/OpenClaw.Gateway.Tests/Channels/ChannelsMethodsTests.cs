@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OpenClaw.Gateway.Tests.Rpc;
 
 namespace OpenClaw.Gateway.Tests.Channels;
@@ -95,4 +96,41 @@ public sealed class ChannelsMethodsTests
         Assert.Equal(damaged, await File.ReadAllTextAsync(Path.Combine(gateway.Paths.Root, "channels", "pairing.json"), Ct));
         Assert.Equal("ok", (await rpc.ResultAsync("system.health", null, Ct)).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Chat_commands_in_web_chat_are_answered_by_the_gateway_without_a_model()
+    {
+        // No provider is configured: a command reaching the model would fail the run.
+        await using var gateway = await TestGateway.StartAsync();
+        using var rpc = gateway.Rpc();
+        var session = (await rpc.ResultAsync("sessions.create", "{}", Ct)).GetProperty("sessionKey").GetString()!;
+
+        var help = await rpc.ResultAsync("chat.send", Send(session, "/help"), Ct);
+        Assert.False(help.TryGetProperty("runId", out _));
+        Assert.Equal("help", help.GetProperty("command").GetString());
+        Assert.Contains("/new", help.GetProperty("reply").GetString(), StringComparison.Ordinal);
+
+        var stop = await rpc.ResultAsync("chat.send", Send(session, " /stop "), Ct);
+        Assert.Equal("Nothing is running.", stop.GetProperty("reply").GetString());
+
+        var status = await rpc.ResultAsync("chat.send", Send(session, "/status"), Ct);
+        Assert.Contains("Agent **default**", status.GetProperty("reply").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Idle.", status.GetProperty("reply").GetString(), StringComparison.Ordinal);
+
+        var renewed = await rpc.ResultAsync("chat.send", Send(session, "/new"), Ct);
+        var fresh = renewed.GetProperty("sessionKey").GetString()!;
+        Assert.NotEqual(session, fresh);
+        Assert.StartsWith("agent:default:webchat:gateway-token:", fresh, StringComparison.Ordinal);
+        var old = await rpc.ResultAsync("sessions.get", $$"""{"sessionKey":"{{session}}"}""", Ct);
+        Assert.Equal("ended", old.GetProperty("state").GetString());
+        Assert.Equal("/new", old.GetProperty("endedReason").GetString());
+
+        // The ended session takes no more commands, and no command was ever recorded as a message for the model.
+        Assert.Equal(-32005, (await rpc.ErrorAsync("chat.send", Send(session, "/status"), Ct)).Code);
+        var events = (await rpc.ResultAsync("sessions.events", $$"""{"sessionKey":"{{session}}"}""", Ct)).GetProperty("events");
+        Assert.DoesNotContain(events.EnumerateArray(), e => e.GetProperty("type").GetString() == "message_received");
+    }
+
+    private static string Send(string sessionKey, string message) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["sessionKey"] = sessionKey, ["message"] = message });
 }
