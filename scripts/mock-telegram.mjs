@@ -2,7 +2,7 @@
 // Bot API JSON for the methods the gateway uses, with long polling, plus control endpoints to play the user.
 // Usage: node scripts/mock-telegram.mjs [PORT] [TOKEN]   (prints "mock-telegram listening on http://127.0.0.1:PORT")
 //   POST /_push  {text, from?, chatId?, chatType?}  queue one message update (from defaults to 4242, a private chat)
-//   POST /_flood {count, from?, text?}              queue many at once (senders from, from+1, … cycling over 100)
+//   POST /_flood {count, from?, senders?, text?}    queue many at once (senders from, from+1, … cycling over `senders`, 100)
 //   GET  /_sent                                    what the bot sent: [{kind: "send"|"edit", chatId, messageId, text}]
 //   GET  /_stats                                   {pending, offset, updates, calls: {method: n}}
 import http from 'node:http';
@@ -86,11 +86,12 @@ const server = http.createServer(async (req, res) => {
   if (url.pathname === '/_push') { push(body); ok(res, true); return; }
   if (url.pathname === '/_flood') {
     const from = Number(body.from ?? 5000);
-    for (let i = 0; i < Number(body.count); i++) push({ text: body.text ?? `message ${i}`, from: from + (i % 100) });
+    const senders = Number(body.senders ?? 100);
+    for (let i = 0; i < Number(body.count); i++) push({ text: body.text ?? `message ${i}`, from: from + (i % senders) });
     ok(res, true); return;
   }
   if (url.pathname === '/_sent') { json(res, 200, sent); return; }
-  if (url.pathname === '/_stats') { json(res, 200, { pending: pending(1e9).length, offset, updates: nextUpdateId - 1, calls }); return; }
+  if (url.pathname === '/_stats') { json(res, 200, { pending: pending(1e9).length, offset, updates: nextUpdateId - 1, sent: sent.filter((s) => s.kind === 'send').length, calls }); return; }
   const match = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
   if (!match) { json(res, 404, { ok: false, error_code: 404, description: 'Not Found' }); return; }
   if (token && match[1] !== token) { json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' }); return; }
