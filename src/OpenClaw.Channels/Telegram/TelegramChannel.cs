@@ -365,7 +365,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
     {
         ArgumentNullException.ThrowIfNull(chatId);
         ArgumentNullException.ThrowIfNull(markdown);
-        var chunks = TelegramChunker.Split(TelegramMarkdown.ToHtml(markdown));
+        var chunks = FormatReply(markdown);
         var ids = new List<string>(chunks.Count);
         try
         {
@@ -482,6 +482,9 @@ public sealed partial class TelegramChannel : IChannelAdapter
         _http.Dispose();
         _disposed.Dispose();
     }
+
+    /// <summary>Markdown to Telegram HTML chunks (TelegramMarkdown then TelegramChunker); tests may stand in for it.</summary>
+    internal Func<string, IReadOnlyList<string>> FormatReply { get; set; } = static markdown => TelegramChunker.Split(TelegramMarkdown.ToHtml(markdown));
 
     internal TelegramChannelLimits Limits => _limits;
 

@@ -81,7 +81,7 @@ internal sealed class TelegramStreamingReply : IStreamingReply
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var chunks = TelegramChunker.Split(TelegramMarkdown.ToHtml(finalMarkdown));
+        var chunks = _channel.FormatReply(finalMarkdown);
         var ids = new List<string>(chunks.Count + 1);
         var start = 0;
         try
