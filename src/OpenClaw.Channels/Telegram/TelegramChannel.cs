@@ -566,7 +566,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
                 {
                     return await call(client.Client, timeout.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 {
                     failure = TelegramFailure.From(ex, timeout.IsCancellationRequested);
                 }
@@ -616,7 +616,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
         {
             return await call(client.Client, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             var failure = TelegramFailure.From(ex, timeout.IsCancellationRequested);
             throw new TelegramCallException(failure, failure.Description);
@@ -794,9 +794,10 @@ public sealed partial class TelegramChannel : IChannelAdapter
                 wait = ex.Failure.RetryAfter is { } after ? Max(after, backoff) : backoff;
                 backoff = Min(backoff * 2, _limits.MaxBackoff);
             }
-            catch (ChannelDeliveryException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Fail(ex.Message);
+                // Never let the loop die: an unexpected failure is a status and a back-off, like any other.
+                Fail($"the Telegram poll loop failed ({ex.GetType().Name}); retrying");
                 wait = _limits.MaxBackoff;
             }
 

@@ -100,7 +100,7 @@ internal sealed class TelegramHarness : IAsyncDisposable
             {
                 await foreach (var item in Inbound.ReadAllAsync(_stop.Token))
                 {
-                    MaxQueued = Math.Max(MaxQueued, Inbound.Count + 1);
+                    MaxQueued = Math.Max(MaxQueued, Inbound.Count);
                     var outcome = Outcome(item.Message);
                     if (outcome != InboundOutcome.Failed)
                     {
