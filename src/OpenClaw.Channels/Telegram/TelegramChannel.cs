@@ -104,6 +104,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
     private byte[]? _webhookSecret;
     private string? _pathSecret;
     private long _offset;
+    private bool _lastConfirmFailed;
 
     /// <summary>Creates the adapter; nothing is contacted until <see cref="StartAsync"/> or <see cref="ProbeAsync"/>.</summary>
     /// <param name="options">The current <c>channels.telegram</c> (read on each use, so live edits apply where they can).</param>
@@ -437,7 +438,16 @@ public sealed partial class TelegramChannel : IChannelAdapter
         }
 
         var limited = new TelegramLimitedStream(destination, maxBytes);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        Connection client;
+        try
+        {
+            client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TelegramCallException ex)
+        {
+            throw new ChannelDeliveryException($"Telegram did not give the file: {ex.Message}.", ex);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_limits.RequestTimeout * 4);
         try
@@ -869,8 +879,6 @@ public sealed partial class TelegramChannel : IChannelAdapter
 
         return !_lastConfirmFailed;
     }
-
-    private bool _lastConfirmFailed;
 
     private async Task ConfirmAsync(List<(long Id, Task<InboundOutcome>? Processed)> handed, CancellationToken drain)
     {

@@ -83,7 +83,7 @@ internal sealed class TelegramStreamingReply : IStreamingReply
 
         var chunks = _channel.FormatReply(finalMarkdown);
         var ids = new List<string>(chunks.Count + 1);
-        var start = 0;
+        var delivered = 0;
         try
         {
             if (_messageId is { } streamed)
@@ -92,19 +92,20 @@ internal sealed class TelegramStreamingReply : IStreamingReply
                 if (chunks.Count > 0)
                 {
                     await _channel.EditAsync(_chatKey, streamed, chunks[0], TelegramChannel.Html, cancellationToken).ConfigureAwait(false);
-                    start = 1;
+                    delivered = 1;
                 }
             }
 
-            for (var i = start; i < chunks.Count; i++)
+            for (var i = delivered; i < chunks.Count; i++)
             {
                 var id = await _channel.SendHtmlChunkAsync(_chatKey, chunks[i], ids.Count == 0 ? _replyTo : null, cancellationToken).ConfigureAwait(false);
                 ids.Add(id.ToString(CultureInfo.InvariantCulture));
+                delivered++;
             }
         }
         catch (TelegramCallException ex)
         {
-            throw TelegramChannel.Delivery(ex, Math.Max(0, ids.Count - (start == 1 ? 0 : 0)), chunks.Count);
+            throw TelegramChannel.Delivery(ex, delivered, chunks.Count);
         }
 
         _channel.LogOutbound(_chatKey, finalMarkdown);
