@@ -504,6 +504,11 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         lock (_gate)
         {
             generation = ++_pollGeneration;
+
+            // Telegram ends an older poll with 409 when a newer one arrives: wake it so it notices.
+            var superseded = _updatePushed;
+            _updatePushed = NewSignal();
+            superseded.TrySetResult();
             if (offset > 0)
             {
                 var forget = 0;
