@@ -67,7 +67,7 @@ public sealed record TelegramChannelLimits
     public int MaxWebhookBodyBytes { get; init; } = 1024 * 1024;
 }
 
-/// <summary>The Telegram channel over the Bot API (Telegram.Bot): long polling or webhook, replies streamed by edits.</summary>
+/// <summary>The Telegram channel over the Bot API (our own AOT-clean client): long polling or webhook, replies streamed by edits.</summary>
 /// <remarks>
 /// Thread-safe. Polling confirms an update to Telegram (advances the offset persisted in <c>offset.json</c>) only after
 /// the gateway has processed it, in order, so a restart neither replays nor loses updates. The token is resolved on

@@ -34,7 +34,7 @@ internal sealed partial record TelegramFailure(TelegramFailureKind Kind, int? St
     /// <summary>Whether Telegram said an edit changed nothing (which counts as success).</summary>
     public bool IsNotModified => StatusCode == 400 && Description.Contains("message is not modified", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Classifies <paramref name="exception"/> from a Telegram.Bot call; <paramref name="timedOut"/> when our own request timeout fired.</summary>
+    /// <summary>Classifies <paramref name="exception"/> from a Bot API call; <paramref name="timedOut"/> when our own request timeout fired.</summary>
     public static TelegramFailure From(Exception exception, bool timedOut)
     {
         switch (exception)
