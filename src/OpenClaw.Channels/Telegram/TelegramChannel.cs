@@ -796,9 +796,10 @@ public sealed partial class TelegramChannel : IChannelAdapter
             catch (TelegramCallException ex)
             {
                 Fail(ex.Message);
-                if (ex.Failure.Kind == TelegramFailureKind.Unauthorized)
+                if (ex.Failure.Kind == TelegramFailureKind.Unauthorized || ex.Failure.StatusCode == 409)
                 {
-                    connected = false; // resolve the token again: the user may have set a new one
+                    // Connect again: resolve the token (the user may have set a new one) and delete a webhook set meanwhile.
+                    connected = false;
                 }
 
                 wait = ex.Failure.RetryAfter is { } after ? Max(after, backoff) : backoff;
@@ -892,7 +893,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
                 {
                     if (!processed.IsCompleted)
                     {
-                        PersistOffset(offset);
+                        _ = PersistOffset(offset);
                         await processed.WaitAsync(drain).ConfigureAwait(false);
                     }
 
@@ -913,26 +914,31 @@ public sealed partial class TelegramChannel : IChannelAdapter
             // Stopped without waiting for the rest: they come again after a restart.
         }
 
-        PersistOffset(offset);
+        if (!PersistOffset(offset))
+        {
+            _lastConfirmFailed = true; // back off rather than fetch the same updates in a tight loop
+        }
     }
 
-    private void PersistOffset(long offset)
+    private bool PersistOffset(long offset)
     {
         if (offset == _offset)
         {
-            return;
+            return true;
         }
 
         try
         {
             _offsets.Write(offset);
             _offset = offset;
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The in-memory offset stays behind, so nothing is confirmed to Telegram that is not on disk.
             TelegramLog.OffsetWriteFailed(_logger, _offsets.Path, ex.GetType().Name);
             Fail($"Cannot store the Telegram update offset in {_offsets.Path} ({ex.GetType().Name}); check the state directory's permissions and free space");
+            return false;
         }
     }
 

@@ -354,4 +354,27 @@ public sealed class TelegramChannelPollingTests
         await channel.StopAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.False(channel.Status.Connected);
     }
+
+    [Fact]
+    public async Task Polling_AWebhookSetElsewhere_IsDeletedAndPollingGoesOn()
+    {
+        await using var h = await TelegramHarness.StartAsync();
+        h.StartConsumer();
+        var channel = h.CreateChannel();
+        await channel.StartAsync(h.Inbound, Ct);
+        await h.Server.WaitForCallsAsync("getUpdates", 1, Ct);
+
+        using (var http = new HttpClient())
+        {
+            var url = new Uri(h.Server.BaseUrl, "/bot" + FakeTelegramServer.DefaultToken + "/setWebhook");
+            using var response = await http.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string> { ["url"] = "https://elsewhere.example/hook" }), Ct);
+            response.EnsureSuccessStatusCode();
+        }
+
+        h.Server.PushPrivateText(1001, "still here");
+        var message = Assert.Single(await h.WaitForReceivedAsync(1));
+        Assert.Equal("still here", message.Text);
+        Assert.Null(h.Server.WebhookUrl);
+        Assert.Equal(2, h.Server.CallCount("deleteWebhook"));
+    }
 }
