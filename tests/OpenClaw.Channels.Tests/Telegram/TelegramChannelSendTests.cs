@@ -163,4 +163,27 @@ public sealed class TelegramChannelSendTests
         Assert.Contains("50,000-byte limit", error.Message, StringComparison.Ordinal);
         Assert.True(destination.Length <= 50_000);
     }
+
+    [Fact]
+    public async Task Logs_NeverCarryTheToken_AndMessageTextOnlyAtTrace()
+    {
+        await using var h = await TelegramHarness.StartAsync();
+        using var logs = new OpenClaw.Testing.CapturingLoggerProvider();
+        h.StartConsumer();
+        var channel = h.CreateChannel(loggerFactory: logs, limits: TelegramHarness.FastLimits with { MaxSendAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(1) });
+        await channel.StartAsync(h.Inbound, Ct);
+        h.Server.PushPrivateText(1001, "my private words");
+        await h.WaitForReceivedAsync(1);
+        h.Server.FailNext("sendMessage", 2, FakeTelegramFault.ServerError());
+        await Assert.ThrowsAsync<ChannelDeliveryException>(() => channel.SendTextAsync("1001", "the reply text", null, Ct));
+        h.Server.Token = "1:AAsomethingElseEntirely_abcdefghijklmno";
+        await channel.ProbeAsync(Ct);
+
+        Assert.DoesNotContain(FakeTelegramServer.DefaultToken, logs.AllText, StringComparison.Ordinal);
+        Assert.Contains("401", logs.AllText, StringComparison.Ordinal);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("my private words", StringComparison.Ordinal));
+        Assert.All(
+            logs.Entries.Where(e => e.Message.Contains("my private words", StringComparison.Ordinal) || e.Message.Contains("the reply text", StringComparison.Ordinal)),
+            e => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Trace, e.Level));
+    }
 }

@@ -68,10 +68,10 @@ internal sealed class TelegramHarness : IAsyncDisposable
     }
 
     /// <summary>A channel over the fake (disposed with the harness); replies are formatted by a stand-in (escape, split at 4096).</summary>
-    public TelegramChannel CreateChannel(TimeProvider? time = null, TelegramChannelLimits? limits = null)
+    public TelegramChannel CreateChannel(TimeProvider? time = null, TelegramChannelLimits? limits = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var channel = new TelegramChannel(
-            () => Options, new SecretResolver(Credentials, _ => null), State.Path, time ?? TimeProvider.System, loggerFactory: null, handler: null, limits ?? FastLimits)
+            () => Options, new SecretResolver(Credentials, _ => null), State.Path, time ?? TimeProvider.System, loggerFactory, handler: null, limits ?? FastLimits)
         {
             FormatReply = StandInFormat,
         };
