@@ -70,9 +70,16 @@ public sealed class ChannelDispatchDriver : IDriver
             await adapter.ProbeAsync(CancellationToken.None);
 
             // The updates as Telegram sends them (bytes), made before timing starts.
-            var updates = Enumerable.Range(0, warmup + messages).Select(i => Encoding.UTF8.GetBytes($$"""
-                {"update_id":{{i + 1}},"message":{"message_id":{{i + 1}},"date":1700000000,"chat":{"id":{{1_000_000 + (i % senders)}},"type":"private","first_name":"U"},"from":{"id":{{1_000_000 + (i % senders)}},"is_bot":false,"first_name":"U"},"text":"message number {{i}} for the assistant"}}
-                """)).ToArray();
+            var updates = Enumerable.Range(0, warmup + messages).Select(i =>
+            {
+                var id = (i + 1).ToString(CultureInfo.InvariantCulture);
+                var sender = (1_000_000 + (i % senders)).ToString(CultureInfo.InvariantCulture);
+                return Encoding.UTF8.GetBytes(
+                    "{\"update_id\":" + id + ",\"message\":{\"message_id\":" + id + ",\"date\":1700000000," +
+                    "\"chat\":{\"id\":" + sender + ",\"type\":\"private\",\"first_name\":\"U\"}," +
+                    "\"from\":{\"id\":" + sender + ",\"is_bot\":false,\"first_name\":\"U\"}," +
+                    "\"text\":\"message number " + id + " for the assistant\"}}");
+            }).ToArray();
 
             var histogram = new LatencyHistogram();
             for (var i = 0; i < updates.Length; i++)

@@ -295,7 +295,8 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     public long PushDocument(long chatId, long userId, string fileName, string mimeType, byte[] content, string? caption = null, long? reportedSize = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var fileId = AddFile(content, "documents/" + fileName, reportedSize);
+        // Like Telegram, the stored path is the server's own name, not the sender's file name.
+        var fileId = AddFile(content, "documents/file_" + Guid.NewGuid().ToString("N")[..8] + Path.GetExtension(fileName), reportedSize);
         var media = new Action<Utf8JsonWriter>(w =>
         {
             w.WriteStartObject("document");
