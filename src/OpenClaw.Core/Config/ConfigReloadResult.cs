@@ -53,7 +53,13 @@ public sealed record ConfigChange(
 public sealed class ConfigMonitorOptions
 {
     /// <summary>The keys (and everything under them) a running gateway cannot change: it binds its socket, picks its log format and loads its plugins once, at start.</summary>
-    public static readonly IReadOnlyList<string> DefaultRestartRequiredKeys = ["gateway.bind", "gateway.port", "gateway.limits.shutdownTimeoutSeconds", "gateway.limits.maxConcurrentRuns", "logging.format", "plugins"];
+    public static readonly IReadOnlyList<string> DefaultRestartRequiredKeys =
+    [
+        "gateway.bind", "gateway.port", "gateway.limits.shutdownTimeoutSeconds", "gateway.limits.maxConcurrentRuns", "logging.format", "plugins",
+
+        // Which channels run, and how Telegram reaches the gateway, are set up once at start.
+        "channels.telegram.enabled", "channels.telegram.mode", "channels.telegram.webhookUrl",
+    ];
 
     /// <summary>How long the file must be quiet before it is reloaded, so an editor's several writes count as one edit (default 250 ms).</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
