@@ -41,7 +41,7 @@ cat >"$WORK/state/openclaw.json" <<JSON
   providers: { mock: { type: "openai-compatible", baseUrl: "$model_url", maxRetries: 0 } },
   agents: { default: { model: "mock/mock" } },
   channels: { telegram: { enabled: true, apiBaseUrl: "$tg_url", botToken: "$TOKEN", dmPolicy: "allowlist", allowFrom: [$allow] } },
-  logging: { level: "warning" },
+  logging: { level: "warn" },
 }
 JSON
 curl -fsS -X POST -H 'content-type: application/json' -d "{\"count\":$FLOOD,\"from\":5000,\"senders\":$FLOOD_SENDERS}" "$tg_url/_flood" >/dev/null

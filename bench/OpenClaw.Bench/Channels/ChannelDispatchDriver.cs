@@ -28,7 +28,7 @@ public sealed class ChannelDispatchDriver : IDriver
     public string Name => "channel-dispatch";
 
     /// <inheritdoc />
-    public string Description => "inbound Telegram update to run dispatched, p50/p99: --messages 5000 --warmup 500 --senders 500 [--goal-p50-ms 1]";
+    public string Description => "inbound Telegram update to run dispatched, p50/p99: --messages 5000 --warmup 500 --senders 500 [--state-root /dev/shm] [--goal-p50-ms 1]";
 
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args) => DriverMain.RunAsync(Name, async () =>
@@ -37,6 +37,7 @@ public sealed class ChannelDispatchDriver : IDriver
         var messages = a.Int("messages", 5000, 1, 1_000_000);
         var warmup = a.Int("warmup", 500, 0, 1_000_000);
         var senders = a.Int("senders", 500, 1, 100_000);
+        var stateRoot = a.String("state-root", Path.GetTempPath());
         var goal = a.String("goal-p50-ms") is null ? (double?)null : a.Double("goal-p50-ms", 1, 0, 1e6);
         var record = ResultRecord.From(a, Name);
         a.RejectUnknown();
@@ -45,7 +46,7 @@ public sealed class ChannelDispatchDriver : IDriver
         model.DefaultReply = FakeReply.Text("ok");
         await using var telegram = await FakeTelegramServer.StartAsync(CancellationToken.None);
         telegram.ValidateHtml = false;
-        var root = Path.Combine(Path.GetTempPath(), "openclaw-bench-dispatch-" + Guid.NewGuid().ToString("N")[..8]);
+        var root = Path.Combine(stateRoot, "openclaw-bench-dispatch-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         try
         {
@@ -58,7 +59,7 @@ public sealed class ChannelDispatchDriver : IDriver
                   agents: { default: { model: "fake/bench" } },
                   channels: { telegram: { enabled: true, apiBaseUrl: "{{telegram.BaseUrl.AbsoluteUri.TrimEnd('/')}}", botToken: "{{telegram.Token}}",
                                           dmPolicy: "allowlist", allowFrom: [{{allow}}] } },
-                  logging: { level: "warning" },
+                  logging: { level: "warn" },
                 }
                 """);
             var config = await new ConfigLoader(paths, _ => null).LoadAsync(CancellationToken.None);

@@ -353,6 +353,15 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Aborts every run (the gateway is stopping), so their channels can still say so before they close.</summary>
+    public void AbortAll()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+    }
+
     /// <summary>Aborts every run and waits for them to record how they ended.</summary>
     public async ValueTask DisposeAsync()
     {

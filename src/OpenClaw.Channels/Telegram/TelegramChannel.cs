@@ -94,6 +94,8 @@ public sealed partial class TelegramChannel : IChannelAdapter
     private readonly object _gate = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
+    private volatile bool _closed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Task<InboundOutcome>> _webhookInFlight = new();
     private ChannelStatus _status;
     private Connection? _connection;
     private InboundBuffer? _inbound;
@@ -101,6 +103,8 @@ public sealed partial class TelegramChannel : IChannelAdapter
     private CancellationTokenSource? _drainStop;
     private Task? _loop;
     private TelegramMode? _runningMode;
+    private string? _startedWebhookUrl;
+    private bool _offsetDurable = true;
     private byte[]? _webhookSecret;
     private string? _pathSecret;
     private long _offset;
@@ -236,6 +240,16 @@ public sealed partial class TelegramChannel : IChannelAdapter
         if (!_seen.TryAdd(update.UpdateId))
         {
             TelegramLog.UpdateDuplicate(_logger, update.UpdateId);
+
+            // Telegram's retry of a call it gave up on while the first copy is still being processed: answer with
+            // that copy's outcome, so a failure is not confirmed by the retry.
+            if (_webhookInFlight.TryGetValue(update.UpdateId, out var first))
+            {
+                return await first.WaitAsync(cancellationToken).ConfigureAwait(false) == InboundOutcome.Failed
+                    ? WebhookOutcome.TooManyRequests
+                    : WebhookOutcome.Accepted;
+            }
+
             return WebhookOutcome.Accepted;
         }
 
@@ -254,27 +268,30 @@ public sealed partial class TelegramChannel : IChannelAdapter
         }
 
         LogInbound(message);
-        InboundOutcome outcome;
-        try
-        {
-            outcome = await item.Processed.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Telegram gave up on this call and sends the update again; the queued copy is still processed, and the
-            // id stays in the duplicate window so the second delivery is only confirmed.
-            throw;
-        }
+        var updateId = update.UpdateId;
+        _webhookInFlight[updateId] = item.Processed;
+        _ = item.Processed.ContinueWith(
+            done =>
+            {
+                // Whether or not Telegram still waits for this call: a failed copy leaves the duplicate window, so
+                // Telegram's next delivery of it is processed.
+                if (done.Result == InboundOutcome.Failed)
+                {
+                    _seen.Remove(updateId);
+                    TelegramLog.UpdateFailed(_logger, updateId);
+                }
 
-        if (outcome == InboundOutcome.Failed)
-        {
-            // Not recorded: a non-2xx answer makes Telegram deliver it again later.
-            _seen.Remove(update.UpdateId);
-            TelegramLog.UpdateFailed(_logger, update.UpdateId);
-            return WebhookOutcome.TooManyRequests;
-        }
+                _webhookInFlight.TryRemove(updateId, out _);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
-        return WebhookOutcome.Accepted;
+        // A cancelled wait (Telegram gave up on this call) ends here; the queued copy is still processed.
+        var outcome = await item.Processed.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Not recorded: a non-2xx answer makes Telegram deliver it again later.
+        return outcome == InboundOutcome.Failed ? WebhookOutcome.TooManyRequests : WebhookOutcome.Accepted;
     }
 
     /// <inheritdoc/>
@@ -295,6 +312,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
             {
                 _inbound = inbound;
                 _runningMode = options.Mode;
+                _startedWebhookUrl = options.WebhookUrl;
             }
 
             SetStatus(s => s with { Enabled = options.Enabled, Mode = ModeName(options.Mode), Error = null });
@@ -489,6 +507,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
             _lifecycle.Release();
         }
 
+        _closed = true;
         _http.Dispose();
         _disposed.Dispose();
     }
@@ -567,6 +586,13 @@ public sealed partial class TelegramChannel : IChannelAdapter
         var attempts = Math.Max(1, _limits.MaxSendAttempts);
         for (var attempt = 1; ; attempt++)
         {
+            // After disposal (the gateway stopping) nothing can be sent: say so at once instead of retrying a closed client.
+            if (_closed)
+            {
+                var stopped = new TelegramFailure(TelegramFailureKind.Permanent, null, null, "the Telegram channel has stopped");
+                throw new TelegramCallException(stopped, stopped.Description);
+            }
+
             var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
             TelegramFailure failure;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -578,7 +604,9 @@ public sealed partial class TelegramChannel : IChannelAdapter
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 {
-                    failure = TelegramFailure.From(ex, timeout.IsCancellationRequested);
+                    failure = _closed
+                        ? new TelegramFailure(TelegramFailureKind.Permanent, null, null, "the Telegram channel has stopped")
+                        : TelegramFailure.From(ex, timeout.IsCancellationRequested);
                 }
             }
 
@@ -677,6 +705,14 @@ public sealed partial class TelegramChannel : IChannelAdapter
     }
 
     /// <summary>Resolves the token, checks it with getMe, and prepares the mode (deleteWebhook or setWebhook); a failure is a status.</summary>
+    // The current options with the mode and webhook URL the channel started with: those need a restart to change
+    // (a reconnect must not switch a running poller to a webhook, or the other way round).
+    private TelegramOptions StartedOptions()
+    {
+        var current = _options();
+        return _runningMode is { } mode ? current with { Mode = mode, WebhookUrl = _startedWebhookUrl } : current;
+    }
+
     private async Task<bool> TryConnectAsync(TelegramOptions options, CancellationToken cancellationToken)
     {
         try
@@ -746,7 +782,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
             try
             {
                 await Task.Delay(backoff, _time, stop).ConfigureAwait(false);
-                if (await TryConnectAsync(_options(), stop).ConfigureAwait(false))
+                if (await TryConnectAsync(StartedOptions(), stop).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -770,7 +806,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
             {
                 if (!connected)
                 {
-                    await ConnectAsync(_options(), stop).ConfigureAwait(false);
+                    await ConnectAsync(StartedOptions(), stop).ConfigureAwait(false);
                     connected = true;
                 }
 
@@ -885,6 +921,7 @@ public sealed partial class TelegramChannel : IChannelAdapter
     {
         _lastConfirmFailed = false;
         var offset = _offset;
+        var failed = false;
         try
         {
             foreach (var (id, processed) in handed)
@@ -893,20 +930,31 @@ public sealed partial class TelegramChannel : IChannelAdapter
                 {
                     if (!processed.IsCompleted)
                     {
-                        _ = PersistOffset(offset);
                         await processed.WaitAsync(drain).ConfigureAwait(false);
                     }
 
                     if (processed.Result == InboundOutcome.Failed)
                     {
+                        // Out of the duplicate window, so it is processed when it comes again; every later outcome is
+                        // still looked at: a later failure must come again too, a later success only be confirmed.
                         _seen.Remove(id);
                         TelegramLog.UpdateFailed(_logger, id);
-                        _lastConfirmFailed = true;
-                        break; // later ones stay in the duplicate window: when they come again they are only confirmed
+                        failed = true;
+                        continue;
                     }
                 }
 
-                offset = Math.Max(offset, id + 1);
+                if (!failed)
+                {
+                    // Written after every update (without waiting for the disk: a crash of the process replays at most
+                    // the update being handled), and flushed to the disk at the end of the batch below.
+                    offset = Math.Max(offset, id + 1);
+                    if (!PersistOffset(offset, durable: false))
+                    {
+                        _lastConfirmFailed = true; // back off rather than fetch the same updates in a tight loop
+                        return;
+                    }
+                }
             }
         }
         catch (OperationCanceledException)
@@ -914,22 +962,21 @@ public sealed partial class TelegramChannel : IChannelAdapter
             // Stopped without waiting for the rest: they come again after a restart.
         }
 
-        if (!PersistOffset(offset))
-        {
-            _lastConfirmFailed = true; // back off rather than fetch the same updates in a tight loop
-        }
+        // The batch's last offset goes to the disk before the next getUpdates confirms it to Telegram.
+        _lastConfirmFailed = failed | !PersistOffset(offset);
     }
 
-    private bool PersistOffset(long offset)
+    private bool PersistOffset(long offset, bool durable = true)
     {
-        if (offset == _offset)
+        if (offset == _offset && (_offsetDurable || !durable))
         {
             return true;
         }
 
         try
         {
-            _offsets.Write(offset);
+            _offsets.Write(offset, durable);
+            _offsetDurable = durable;
             _offset = offset;
             return true;
         }

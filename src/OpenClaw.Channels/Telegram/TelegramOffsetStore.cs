@@ -62,8 +62,11 @@ internal sealed class TelegramOffsetStore
         throw Damaged("it is not {\"offset\": <number>}");
     }
 
-    /// <summary>Stores <paramref name="offset"/> atomically.</summary>
-    public void Write(long offset)
+    /// <summary>
+    /// Stores <paramref name="offset"/> atomically (a new file renamed over the old); <paramref name="durable"/> also
+    /// flushes it to the disk first, which survives a power loss and not just a crash of the process.
+    /// </summary>
+    public void Write(long offset, bool durable = true)
     {
         if (!Directory.Exists(_directory))
         {
@@ -89,6 +92,10 @@ internal sealed class TelegramOffsetStore
             using (var stream = new FileStream(temp, options))
             {
                 stream.Write(Encoding.UTF8.GetBytes("{\"offset\":" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}\n"));
+                if (durable)
+                {
+                    stream.Flush(flushToDisk: true);
+                }
             }
 
             File.Move(temp, Path, overwrite: true);

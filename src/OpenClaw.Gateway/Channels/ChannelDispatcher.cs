@@ -37,6 +37,15 @@ internal sealed partial class ChannelDispatcher(
     /// <summary>The most attachments taken from one message.</summary>
     public const int MaxAttachmentsPerMessage = 10;
 
+    /// <summary>The most notices (command answers, pairing codes) being sent at once.</summary>
+    public const int MaxNoticesInFlight = 16;
+
+    /// <summary>How often a sender who keeps writing is reminded of their pending pairing code.</summary>
+    public static readonly TimeSpan ReminderInterval = TimeSpan.FromMinutes(10);
+
+    private int _noticesInFlight;
+    private readonly ReminderClock _reminders = new(ReminderInterval);
+
     /// <summary>Decides and records one message; the outcome tells the adapter it may confirm the update.</summary>
     public async Task<InboundOutcome> DispatchAsync(InboundMessage message, CancellationToken cancellationToken)
     {
@@ -69,7 +78,7 @@ internal sealed partial class ChannelDispatcher(
         if (!current.Agents.ContainsKey(agentId) || !AgentId.TryParse(agentId, null, out var agent))
         {
             LogUnroutable(logger, message.Channel.Value, agentId);
-            await TrySendAsync(adapter, message, $"This chat is routed to agent '{agentId}', which is not configured. The owner can fix the routing rules.", cancellationToken);
+            Notify(adapter, message, $"This chat is routed to agent '{agentId}', which is not configured. The owner can fix the routing rules.");
             return InboundOutcome.Ignored;
         }
 
@@ -96,7 +105,7 @@ internal sealed partial class ChannelDispatcher(
         }
         catch (AgentException ex) when (ex.Kind == AgentErrorKind.Conflict)
         {
-            await TrySendAsync(adapter, message, ex.Message.Replace("chat.abort", "/stop", StringComparison.Ordinal), cancellationToken);
+            Notify(adapter, message, ex.Message.Replace("chat.abort", "/stop", StringComparison.Ordinal));
             return InboundOutcome.Ignored;
         }
 
@@ -163,9 +172,13 @@ internal sealed partial class ChannelDispatcher(
             _ => null,
         };
         LogPairing(logger, channel, message.SenderId, result.Kind);
-        if (text is not null)
+
+        // A new code is always sent; a repeat (or "too many waiting") at most once per interval per sender, so a
+        // stranger's flood of messages does not turn into a flood of sends.
+        var due = _reminders.ShouldRemind(channel + "\n" + message.SenderId, time.GetUtcNow());
+        if (text is not null && (result.Kind == PairingRequestKind.Issued || due))
         {
-            await TrySendAsync(adapter, message, text, cancellationToken);
+            Notify(adapter, message, text);
         }
 
         return false;
@@ -175,38 +188,46 @@ internal sealed partial class ChannelDispatcher(
     {
         var current = await sessions.FindAsync(agent, message.Channel, peer, cancellationToken);
         var result = await commands.RunAsync(command, SenderRole, agent, message.Channel, peer, current, cancellationToken);
-        await TrySendAsync(adapter, message, result.Reply, cancellationToken);
+        Notify(adapter, message, result.Reply);
     }
 
     private async Task<IReadOnlyList<Attachment>> DownloadAsync(
         IChannelAdapter adapter, InboundMessage message, AgentOptions agent, long maxBytes, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetFullPath(agent.Workspace), "inbox", message.Channel.Value);
-        Directory.CreateDirectory(folder);
+        // One folder per chat (message ids are only unique within a chat), and names that are never reused.
+        var relativeFolder = "inbox/" + message.Channel.Value + "/" + message.ChatId;
         var stored = new List<Attachment>();
         var index = 0;
         foreach (var attachment in message.Attachments.Take(MaxAttachmentsPerMessage))
         {
             index++;
-            var name = SafeFileName(message.MessageId, index, attachment);
-            var path = Path.Combine(folder, name);
+            var name = SafeFileName(message.UpdateId?.ToString(CultureInfo.InvariantCulture) ?? message.MessageId, index, attachment);
             var recorded = new Attachment { Id = attachment.FileId, FileName = attachment.FileName ?? name, MimeType = attachment.MimeType, SizeBytes = attachment.SizeBytes };
+            string? created = null;
             try
             {
+                var folder = Path.Combine(Path.GetFullPath(agent.Workspace), "inbox", message.Channel.Value, message.ChatId);
+                Directory.CreateDirectory(folder);
+                var path = Path.Combine(folder, name);
                 long length;
-                await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
+                await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
+                    created = path;
                     length = await adapter.DownloadAsync(attachment, file, maxBytes, cancellationToken);
                 }
 
-                stored.Add(recorded with { SizeBytes = length, Url = "inbox/" + message.Channel.Value + "/" + name });
+                stored.Add(recorded with { SizeBytes = length, Url = relativeFolder + "/" + name });
             }
-            catch (ChannelDeliveryException ex)
+            catch (Exception ex) when (ex is ChannelDeliveryException or IOException or UnauthorizedAccessException)
             {
-                File.Delete(path);
-                LogDownloadFailed(logger, message.Channel.Value, ex.Message);
+                // A file that cannot be fetched or stored (too big, the workspace unwritable, a name already taken) is
+                // recorded without a location, so the model and the history show it did not arrive; the message goes on.
+                if (created is not null)
+                {
+                    File.Delete(created); // the partial file, never one that was there before
+                }
 
-                // Recorded without a location, so the model (and the user, in the history) can see it did not arrive.
+                LogDownloadFailed(logger, message.Channel.Value, ex is ChannelDeliveryException ? ex.Message : ex.GetType().Name);
                 stored.Add(recorded);
             }
         }
@@ -230,16 +251,33 @@ internal sealed partial class ChannelDispatcher(
         return $"{messageId ?? "m"}-{index}-{(name.Length == 0 ? "file" : name)}";
     }
 
-    private async Task TrySendAsync(IChannelAdapter adapter, InboundMessage message, string text, CancellationToken cancellationToken)
+    // Sends a notice (a command's answer, a pairing code) without holding up the messages behind it: a send that waits
+    // out Telegram's rate limits must not stall the channel. At most MaxNoticesInFlight at once; beyond that a notice is
+    // dropped and logged (only a flood gets there).
+    private void Notify(IChannelAdapter adapter, InboundMessage message, string text)
     {
-        try
+        if (Interlocked.Increment(ref _noticesInFlight) > MaxNoticesInFlight)
         {
-            await adapter.SendTextAsync(message.ChatId, text, message.MessageId, cancellationToken);
+            Interlocked.Decrement(ref _noticesInFlight);
+            LogNoticeFailed(logger, message.Channel.Value, "too many notices are being sent; this one was dropped");
+            return;
         }
-        catch (ChannelDeliveryException ex)
+
+        _ = Task.Run(async () =>
         {
-            LogNoticeFailed(logger, message.Channel.Value, ex.Message);
-        }
+            try
+            {
+                await adapter.SendTextAsync(message.ChatId, text, message.MessageId, CancellationToken.None);
+            }
+            catch (ChannelDeliveryException ex)
+            {
+                LogNoticeFailed(logger, message.Channel.Value, ex.Message);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _noticesInFlight);
+            }
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel}: message from sender {SenderId} refused ({Reason})")]
@@ -305,5 +343,42 @@ internal sealed record ChannelCommand(string Name, string Method)
             "help" or "start" => new("help", "system.methods"),
             _ => null,
         };
+    }
+}
+
+/// <summary>Remembers when each key was last reminded, so reminders go out at most once per interval; bounded in size.</summary>
+internal sealed class ReminderClock(TimeSpan interval)
+{
+    /// <summary>The most keys remembered; beyond it, entries older than the interval are dropped.</summary>
+    public const int Capacity = 4096;
+
+    private readonly Dictionary<string, DateTimeOffset> _last = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="key"/> is due a reminder at <paramref name="now"/> (and records it when so).</summary>
+    public bool ShouldRemind(string key, DateTimeOffset now)
+    {
+        lock (_last)
+        {
+            if (_last.TryGetValue(key, out var last) && now - last < interval)
+            {
+                return false;
+            }
+
+            if (_last.Count >= Capacity)
+            {
+                foreach (var stale in _last.Where(e => now - e.Value >= interval).Select(e => e.Key).ToList())
+                {
+                    _last.Remove(stale);
+                }
+
+                if (_last.Count >= Capacity)
+                {
+                    return false; // a flood of distinct strangers: no more reminders until entries age out
+                }
+            }
+
+            _last[key] = now;
+            return true;
+        }
     }
 }

@@ -78,11 +78,20 @@ internal sealed partial class ChannelReplySink : IChatEventSink
                         break;
 
                     case ChatEventKind.ApprovalRequired:
-                        await _adapter.SendTextAsync(
-                            _chatId,
-                            $"Waiting for approval to run **{e.Tool}** (approval `{e.ApprovalId}`). The owner can allow or deny it in the dashboard.",
-                            _replyTo,
-                            CancellationToken.None);
+                        try
+                        {
+                            await _adapter.SendTextAsync(
+                                _chatId,
+                                $"Waiting for approval to run **{e.Tool}** (approval `{e.ApprovalId}`). The owner can allow or deny it in the dashboard.",
+                                _replyTo,
+                                CancellationToken.None);
+                        }
+                        catch (ChannelDeliveryException ex)
+                        {
+                            // Only the note is lost; the reply itself still goes out when the run ends.
+                            LogDeliveryFailed(_logger, _adapter.Id.Value, e.RunId, ex.Message);
+                        }
+
                         break;
 
                     case ChatEventKind.Done:
@@ -161,9 +170,9 @@ internal sealed partial class ChannelReplySink : IChatEventSink
                 new DeliveryFailure("failed", runId, error), Rpc.GatewayJsonContext.Default.DeliveryFailure));
             await _store.AppendAsync(new StateChanged { SessionKey = key, Key = DeliveryKey, Value = value.RootElement.Clone() }, CancellationToken.None);
         }
-        catch (EventStoreException)
+        catch (Exception ex) when (ex is EventStoreException or ObjectDisposedException)
         {
-            // Ended meanwhile; the log line above is the record.
+            // Ended meanwhile, or the gateway is stopping and its store closed: the log line above is the record.
         }
     }
 

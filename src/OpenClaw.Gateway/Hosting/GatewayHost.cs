@@ -123,12 +123,17 @@ public static partial class GatewayHost
         builder.Services.AddSingleton<IRpcMethodGroup, SessionsMethods>();
         builder.Services.AddSingleton<IRpcMethodGroup, EventsMethods>();
         builder.Services.AddSingleton<IRpcMethodGroup, ConfigMethods>();
-        builder.Services.AddSingleton(sp => new ProviderRegistry(
-            () => sp.GetRequiredService<LiveConfig>().Current,
-            sp.GetRequiredService<SecretResolver>(),
-            sp.GetRequiredService<OAuthTokenManager>(),
-            time,
-            sp.GetService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            // Resolved once: a run still finishing while the container is disposed must not ask the container again.
+            var liveConfig = sp.GetRequiredService<LiveConfig>();
+            return new ProviderRegistry(
+                () => liveConfig.Current,
+                sp.GetRequiredService<SecretResolver>(),
+                sp.GetRequiredService<OAuthTokenManager>(),
+                time,
+                sp.GetService<ILoggerFactory>());
+        });
         builder.Services.AddSingleton<IRpcMethodGroup, ProvidersMethods>();
         builder.Services.AddAgents(config);
         builder.Services.AddChannels(paths, config);
@@ -193,6 +198,9 @@ public static partial class GatewayHost
         StartWatchingConfig(app);
         app.Lifetime.ApplicationStarted.Register(() => _ = ReportProvidersAsync(app));
         app.Lifetime.ApplicationStarted.Register(() => _ = RecoverSessionsAsync(app));
+
+        // Runs end first when the gateway stops, while the channels are still open to tell their chats.
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<AgentRuntime>().AbortAll);
         return app;
     }
 

@@ -214,6 +214,26 @@ public sealed class TelegramChannelPollingTests
     }
 
     [Fact]
+    public async Task Polling_TwoFailuresInOneBatch_BothComeAgain_AndTheSuccessBetweenThemIsNotRepeated()
+    {
+        await using var h = await TelegramHarness.StartAsync();
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        h.Outcome = m => m.Text.StartsWith("flaky", StringComparison.Ordinal) && failures.AddOrUpdate(m.Text, 1, (_, n) => n + 1) == 1
+            ? InboundOutcome.Failed
+            : InboundOutcome.Dispatched;
+        h.Server.PushPrivateText(1001, "flaky one");
+        h.Server.PushPrivateText(1001, "steady");
+        h.Server.PushPrivateText(1001, "flaky two");
+        h.StartConsumer();
+        await h.CreateChannel().StartAsync(h.Inbound, Ct);
+
+        var received = await h.WaitForReceivedAsync(3);
+        Assert.Equal(["flaky one", "flaky two", "steady"], received.Select(m => m.Text).Order(StringComparer.Ordinal));
+        await h.Server.WaitUntilAsync(() => h.Server.PendingUpdateCount == 0, Ct);
+        Assert.Single(h.Received, m => m.Text == "steady");
+    }
+
+    [Fact]
     public async Task Polling_FullBuffer_StopsFetchingUntilTheBatchIsProcessed()
     {
         await using var h = await TelegramHarness.StartAsync(capacity: 2);

@@ -149,6 +149,21 @@ public sealed class TelegramGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stranger_who_keeps_writing_gets_the_code_once_not_once_per_message()
+    {
+        await StartAsync();
+
+        _telegram.PushPrivateText(Stranger, "hello?");
+        _telegram.PushPrivateText(Stranger, "anyone there?");
+        _telegram.PushPrivateText(Stranger, "hello???");
+        await _telegram.WaitForMessageAsync(Stranger, "pairing code", Ct);
+        _telegram.PushPrivateText(Owner, "hi");
+        await _telegram.WaitForMessageAsync(Owner, "pairing code", Ct); // updates are handled in order: the stranger's are done
+
+        Assert.Single(_telegram.Transcript(Stranger), m => m.PlainText.Contains("pairing code", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Allowlist_admits_listed_ids_only_and_strangers_get_no_answer_and_no_code()
     {
         var gateway = await StartAsync("""dmPolicy: "allowlist", allowFrom: ["4242"]""");
@@ -226,7 +241,7 @@ public sealed class TelegramGatewayTests : IAsyncLifetime
         Assert.Equal("please read", received.GetProperty("text").GetString());
         var attachment = received.GetProperty("attachments")[0];
         var relative = attachment.GetProperty("url").GetString()!;
-        Assert.StartsWith("inbox/telegram/", relative, StringComparison.Ordinal);
+        Assert.StartsWith("inbox/telegram/4242/", relative, StringComparison.Ordinal); // one folder per chat
         Assert.DoesNotContain("..", relative, StringComparison.Ordinal);
         var saved = Path.Combine(gateway.Paths.WorkspaceDirectory, relative);
         Assert.Equal(content, await File.ReadAllBytesAsync(saved, Ct));
