@@ -15,6 +15,11 @@ internal static class CliErrors
         {
             return await action();
         }
+        catch (Rpc.GatewayNotRunningException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message);
+            return CliExit.GatewayNotRunning;
+        }
         catch (OpenClawException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message);
@@ -29,6 +34,6 @@ internal static class CliErrors
             await error.WriteLineAsync("error: " + ex.Message);
         }
 
-        return 1;
+        return CliExit.Failure;
     }
 }

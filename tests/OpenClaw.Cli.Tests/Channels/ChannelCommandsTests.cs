@@ -108,13 +108,13 @@ public sealed class ChannelCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_gateway_that_is_not_running_is_one_clear_line()
+    public async Task A_gateway_that_is_not_running_is_one_clear_line_and_exit_code_3()
     {
         await _gateway.StopAsync();
 
         var run = await InvokeAsync(["channels", "status", "--url", _gateway.Url]);
 
-        Assert.Equal(1, run.Exit);
+        Assert.Equal(3, run.Exit); // CliExit.GatewayNotRunning
         Assert.StartsWith("error: cannot reach the gateway at ", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }

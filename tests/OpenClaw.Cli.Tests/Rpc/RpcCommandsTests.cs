@@ -141,7 +141,7 @@ public sealed class RpcCommandsTests : IAsyncLifetime
 
         var run = await InvokeAsync(["call", "system.version", "--url", url]);
 
-        Assert.Equal(1, run.Exit);
+        Assert.Equal(3, run.Exit); // CliExit.GatewayNotRunning
         Assert.StartsWith($"error: cannot reach the gateway at {url} (", run.Error, StringComparison.Ordinal);
         Assert.Contains("openclaw gateway run", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
@@ -296,7 +296,7 @@ public sealed class RpcCommandsTests : IAsyncLifetime
 
         var run = await StdioAsync([], "newline", url);
 
-        Assert.Equal(1, run.Exit);
+        Assert.Equal(3, run.Exit); // CliExit.GatewayNotRunning
         Assert.StartsWith($"error: cannot reach the gateway at {url} (", run.Error, StringComparison.Ordinal);
     }
 
