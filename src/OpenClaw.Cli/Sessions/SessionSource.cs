@@ -135,8 +135,9 @@ internal sealed class StoreSessionSource : ISessionSource
         // A read must not create an empty store in a mistyped state directory.
         if (!File.Exists(paths.EventStoreFile))
         {
-            throw new OpenClawException(
-                $"{unreachable}, and there is no event store at {paths.EventStoreFile}; is --state-dir the gateway's state directory?");
+            throw new GatewayNotRunningException(
+                $"{unreachable}, and there is no event store at {paths.EventStoreFile} to read instead; start the gateway with " +
+                "`openclaw gateway run`, or point at it with --url (or at its state directory with --state-dir).");
         }
 
         try
