@@ -232,6 +232,27 @@ public sealed class SessionCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_and_events_page_through_a_long_session_over_rpc()
+    {
+        SessionSeed.Seeded seeded = null!;
+        await using var gateway = await RpcTestGateway.StartAsync(prepare: async paths => seeded = await SessionSeed.WriteAsync(paths, longMessages: 2200));
+
+        var export = await SessionSeed.InvokeAsync(["sessions", "export", seeded.Long!, "--format", "jsonl", "--url", gateway.Url], _environment.GetValueOrDefault);
+        var events = await SessionSeed.InvokeAsync(["sessions", "events", seeded.Long!, "--after", "500", "--limit", "1500", "--url", gateway.Url], _environment.GetValueOrDefault);
+
+        Assert.Equal(0, export.Exit);
+        Assert.Equal(2201, export.Lines.Length); // more than two calls' worth (sessions.events returns at most 1,000)
+        Assert.Equal(
+            Enumerable.Range(0, 2201).Select(i => 10L + i),
+            export.Lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("seq").GetInt64()));
+        Assert.Contains("exporting: 2000 events…", export.Error, StringComparison.Ordinal);
+        Assert.Equal(0, events.Exit);
+        Assert.Equal(1500, events.Lines.Length);
+        Assert.StartsWith("   501  ", events.Lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("  2000  ", events.Lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Export_md_to_a_file_is_a_readable_transcript()
     {
         var file = _state.Combine("chat.md");
