@@ -265,37 +265,35 @@ internal static class SessionCommands
             var path = result.GetValue(file);
             return await WithSourceAsync(result, connection, context, writes: false, async source =>
             {
-                // The session is checked before a file is created, so a wrong key leaves no empty file behind.
+                // The session is checked before a file is created, so a wrong key leaves no empty file behind; the
+                // file appears under its name only once complete (a failure half-way leaves any earlier file as it was).
                 using var projection = await source.GetAsync(sessionKey, null, ct);
-                await using var target = path is null ? null : OpenPrivate(path);
-                var output = target ?? result.InvocationConfiguration.Output;
-                if (kind == "md")
+                var full = path is null ? null : Path.GetFullPath(path);
+                var temporary = full is null ? null : $"{full}.{Guid.NewGuid():N}.tmp";
+                try
                 {
-                    await output.WriteAsync(SessionFormat.Markdown(projection.RootElement));
-                }
-                else
-                {
-                    var count = 0L;
-                    var documents = new List<JsonDocument>();
-                    await ReadEventsAsync(source, sessionKey, 0, int.MaxValue, documents, async page =>
+                    await using (var target = temporary is null ? null : OpenPrivate(temporary))
                     {
-                        foreach (var e in page)
+                        var output = target ?? result.InvocationConfiguration.Output;
+                        var count = await WriteExportAsync(source, sessionKey, kind, projection.RootElement, output, error, ct);
+                        await output.FlushAsync(ct);
+                        if (full is not null)
                         {
-                            await output.WriteLineAsync(SessionJson.Compact(e));
+                            await error.WriteLineAsync(kind == "md" ? $"exported the transcript to {path}." : $"exported {count} events to {path}.");
                         }
+                    }
 
-                        count += page.Count;
-                        documents.ForEach(d => d.Dispose());
-                        documents.Clear();
-                        if (count >= EventsPage)
-                        {
-                            await error.WriteLineAsync($"exporting: {count} events…");
-                        }
-                    }, ct);
-                    await output.FlushAsync(ct);
-                    if (path is not null)
+                    if (temporary is not null)
                     {
-                        await error.WriteLineAsync($"exported {count} events to {path}.");
+                        File.Move(temporary, full!, overwrite: true);
+                        temporary = null;
+                    }
+                }
+                finally
+                {
+                    if (temporary is not null)
+                    {
+                        File.Delete(temporary);
                     }
                 }
 
@@ -303,6 +301,35 @@ internal static class SessionCommands
             }, ct);
         }));
         return command;
+    }
+
+    private static async Task<long> WriteExportAsync(
+        ISessionSource source, SessionKey key, string kind, JsonElement projection, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (kind == "md")
+        {
+            await output.WriteAsync(SessionFormat.Markdown(projection));
+            return 0;
+        }
+
+        var count = 0L;
+        var documents = new List<JsonDocument>();
+        await ReadEventsAsync(source, key, 0, int.MaxValue, documents, async page =>
+        {
+            foreach (var e in page)
+            {
+                await output.WriteLineAsync(SessionJson.Compact(e));
+            }
+
+            count += page.Count;
+            documents.ForEach(d => d.Dispose());
+            documents.Clear();
+            if (count >= EventsPage)
+            {
+                await error.WriteLineAsync($"exporting: {count} events…");
+            }
+        }, cancellationToken);
+        return count;
     }
 
     private static Command Fork(Context context)

@@ -121,7 +121,8 @@ internal static class SessionFormat
             };
             var item = new StringBuilder();
             item.AppendLine().Append("## ").Append(role).Append(" · ").Append(Time(m, "timestamp", "yyyy-MM-dd HH:mm:ss")).Append(" · seq ").AppendLine(Number(m, "seq")).AppendLine();
-            item.AppendLine(Printable(Raw(m, "text"), keepNewlines: true));
+            // Quoted, so a message cannot pass itself off as the transcript's own headings.
+            item.Append("> ").AppendLine(Printable(Raw(m, "text"), keepNewlines: true).Replace("\n", "\n> ", StringComparison.Ordinal));
             items.Add((Seq(m, "seq"), item.ToString()));
         }
 
@@ -184,7 +185,7 @@ internal static class SessionFormat
         return items;
     }
 
-    /// <summary>The text with every control character but newlines (and tabs, as spaces) replaced by <c>?</c>.</summary>
+    /// <summary>The text with every control character (and bidi control) but newlines replaced by <c>?</c>; tabs become spaces.</summary>
     public static string Printable(string value, bool keepNewlines)
     {
         var text = new StringBuilder(value.Length);
@@ -194,13 +195,16 @@ internal static class SessionFormat
             {
                 '\n' when keepNewlines => '\n',
                 '\t' => ' ',
-                _ when char.IsControl(c) => '?',
+                _ when char.IsControl(c) || IsBidiControl(c) => '?',
                 _ => c,
             });
         }
 
         return text.ToString();
     }
+
+    // Direction overrides and isolates reorder what is shown ("Trojan Source"); they have no place in a transcript.
+    private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 
     /// <summary>Total tokens of a usage object: input, output, cache reads and cache writes.</summary>
     public static long Tokens(JsonElement usage)

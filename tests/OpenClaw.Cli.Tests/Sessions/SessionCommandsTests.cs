@@ -87,6 +87,8 @@ public sealed class SessionCommandsTests : IAsyncLifetime
         Assert.Contains("tool read_file {\"path\":\"notes.txt\"}", run.Output, StringComparison.Ordinal);
         Assert.Contains("→ ok {\"content\":\"buy milk\"}", run.Output, StringComparison.Ordinal);
         Assert.Contains("assistant (fake-model):", run.Output, StringComparison.Ordinal);
+        Assert.Contains("    You wrote: buy milk?", run.Output, StringComparison.Ordinal); // a direction override shown as ?
+        Assert.DoesNotContain('\u202E', run.Output);
         Assert.True(
             run.Output.IndexOf("Hello", StringComparison.Ordinal) < run.Output.IndexOf("read_file", StringComparison.Ordinal)
             && run.Output.IndexOf("read_file", StringComparison.Ordinal) < run.Output.IndexOf("assistant", StringComparison.Ordinal),
@@ -261,14 +263,16 @@ public sealed class SessionCommandsTests : IAsyncLifetime
 
         Assert.Equal(0, run.Exit);
         Assert.Equal("", run.Output);
+        Assert.Empty(Directory.GetFiles(_state.Path, "*.tmp")); // written under a temporary name, then moved into place
         var markdown = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
         Assert.StartsWith("# Session " + _seeded.Chat, markdown, StringComparison.Ordinal);
         Assert.Contains("## User (Ada?]0;pwned?)", markdown, StringComparison.Ordinal);
-        Assert.Contains("Hello ?[31mthere\nsecond line", markdown, StringComparison.Ordinal);
+        Assert.Contains("> Hello ?[31mthere\n> second line", markdown.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("## Tool `read_file`", markdown, StringComparison.Ordinal);
         Assert.Contains("## Assistant (fake-model)", markdown, StringComparison.Ordinal);
         Assert.Contains("You wrote: buy milk", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', markdown);
+        Assert.DoesNotContain('\u202E', markdown);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));

@@ -38,7 +38,7 @@ internal static class SessionSeed
             await store.AppendAsync(new ToolResult { SessionKey = chat, ToolCallId = "call-1", Success = true, Result = result.RootElement.Clone() }, ct);
         }
 
-        await store.AppendAsync(new AgentResponse { SessionKey = chat, Text = "You wrote: buy milk", Model = "fake-model", Usage = new TokenUsage(10, 5, 0, 0) }, ct);
+        await store.AppendAsync(new AgentResponse { SessionKey = chat, Text = "You wrote: buy milk\u202E", Model = "fake-model", Usage = new TokenUsage(10, 5, 0, 0) }, ct);
         await store.AppendAsync(new MessageSent { SessionKey = chat, Text = "You wrote: buy milk" }, ct);
 
         var ended = SessionKey.Generate(AgentId.From("default"), ChannelId.From("webchat"), PeerId.From("web"));
