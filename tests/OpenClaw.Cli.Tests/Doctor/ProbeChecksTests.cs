@@ -93,6 +93,20 @@ public sealed class ProbeChecksTests : IDisposable
     }
 
     [Fact]
+    public async Task A_provider_that_never_answers_fails_after_the_timeout_naming_its_url()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0); // connections complete in the backlog; nothing ever answers
+        silent.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/v1";
+        var config = await ConfigureAsync($$"""{ providers: { local: { type: "openai-compatible", baseUrl: "{{url}}" } } }""");
+
+        var check = (await ProbeChecks.RunAsync(config, Paths, Env, TimeSpan.FromSeconds(1), Ct)).Single(c => c.Id == "providers.reachable");
+
+        Assert.Equal(CheckStatus.Fail, check.Status);
+        Assert.Contains($"local: cannot reach {url}/models: no answer within 1 s", check.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_any_provider_key_the_probe_is_skipped_not_failed()
     {
         var config = await ConfigureAsync("{}");
