@@ -19,6 +19,7 @@ internal static class CliApp
             Channels.ChannelCommands.CreateChannels(),
             Channels.ChannelCommands.CreatePairing(),
             Sessions.SessionCommands.Create(),
+            Onboard.OnboardCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

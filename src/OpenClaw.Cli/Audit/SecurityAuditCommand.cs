@@ -16,13 +16,36 @@ internal static class SecurityAuditCommand
     {
         var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         var json = new Option<bool>("--json") { Description = "Print the findings as JSON (one array of {id, status, message, fix})." };
-        var fix = new Option<bool>("--fix") { Description = "Repair what is safe to repair (permissions of the state directory and its secrets)." };
+        var fix = new Option<bool>("--fix") { Description = "Repair what is safe to repair: permissions of the state directory and its secrets, and secrets written in the config (moved into the credential store; the gateway must be stopped)." };
         var audit = new Command("audit", "Find settings that weaken security: open binds, readable secrets, literal secrets, no sandbox, open DMs.") { json, fix };
         audit.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             var paths = StatePaths.FromEnvironment(environment);
-            var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
+            var loader = new ConfigLoader(paths, environment);
+            var config = await loader.LoadAsync(cancellationToken);
+            SecretMoveResult? moved = null;
+            if (result.GetValue(fix))
+            {
+                moved = await LiteralSecretMover.MoveAsync(loader, config, environment, cancellationToken);
+                if (moved.Moved.Count > 0)
+                {
+                    config = await loader.LoadAsync(cancellationToken);
+                }
+            }
+
             var findings = Audit(paths, config, result.GetValue(fix));
+            if (moved is not null && (moved.Moved.Count > 0 || moved.Notes.Count > 0))
+            {
+                findings = [.. findings.Select(f => f.Id != "config.literal-secrets" ? f : f with
+                {
+                    Message = string.Join("; ", new[]
+                    {
+                        moved.Moved.Count == 0 ? f.Message
+                            : "fixed: moved into the credential store: " + string.Join(", ", moved.Moved.Select(m => $"{m.Key} → \"cred:{m.Credential}\""))
+                                + (f.Status == CheckStatus.Ok ? "" : "; still: " + f.Message),
+                    }.Concat(moved.Notes)),
+                })];
+            }
             var output = result.InvocationConfiguration.Output;
             if (result.GetValue(json))
             {

@@ -108,7 +108,7 @@ internal static class CredentialCommands
         return value;
     }
 
-    private static string ReadWithoutEcho()
+    internal static string ReadWithoutEcho()
     {
         var sb = new StringBuilder();
         while (true)

@@ -41,10 +41,17 @@ internal static class DoctorCommand
     {
         var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         var json = new Option<bool>("--json") { Description = "Print the checks as JSON (one array of {id, status, message, fix})." };
-        var command = new Command("doctor", "Check the installation: config, state permissions, event store, credentials, sandbox, port.") { json };
+        var probe = new Option<bool>("--probe") { Description = "Also make one request to each provider with a key, and to Telegram when it is on, to see the keys accepted." };
+        var command = new Command("doctor", "Check the installation: config, state permissions, event store, credentials, sandbox, port.") { json, probe };
         command.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             var checks = await RunChecksAsync(environment, cancellationToken);
+            if (result.GetValue(probe) && checks.All(c => c.Id != "config.valid" || c.Status != CheckStatus.Fail))
+            {
+                var paths = StatePaths.FromEnvironment(environment);
+                var config = await new ConfigLoader(paths, environment).LoadAsync(cancellationToken);
+                checks = [.. checks, .. await ProbeChecks.RunAsync(config, paths, environment, ProbeChecks.DefaultTimeout, cancellationToken)];
+            }
             var output = result.InvocationConfiguration.Output;
             if (result.GetValue(json))
             {
