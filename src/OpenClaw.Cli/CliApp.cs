@@ -18,6 +18,8 @@ internal static class CliApp
             Audit.SecurityAuditCommand.Create(),
             Channels.ChannelCommands.CreateChannels(),
             Channels.ChannelCommands.CreatePairing(),
+            Daemon.DaemonCommands.Create(),
+            Completion.CompletionCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
