@@ -20,6 +20,7 @@ internal static class CliApp
             Channels.ChannelCommands.CreatePairing(),
             Daemon.DaemonCommands.Create(),
             Completion.CompletionCommand.Create(),
+            Users.UserCommands.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
