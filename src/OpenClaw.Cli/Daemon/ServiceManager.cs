@@ -125,6 +125,13 @@ internal sealed class SystemdManager(Func<string, string?> environment) : Servic
     public override OpenClawException Failed(ExternalCommand command, ProcessResult result)
     {
         var line = result.FirstLine;
+        if (line.Contains("not been booted with systemd", StringComparison.OrdinalIgnoreCase))
+        {
+            return new OpenClawException(
+                $"`{command.Display}` failed ({line}): this system (a container?) does not run systemd; run `openclaw gateway run` " +
+                "under another supervisor (runit, s6, supervisord, or a container's restart policy).");
+        }
+
         if (line.Contains("bus", StringComparison.OrdinalIgnoreCase) || line.Contains("XDG_RUNTIME_DIR", StringComparison.Ordinal))
         {
             return new OpenClawException(
@@ -158,12 +165,13 @@ internal sealed class LaunchdManager(Func<string, string?> environment) : Servic
         var service = $"{domain}/{LaunchdPlist.Label}";
         return action switch
         {
-            DaemonAction.Install =>
+            DaemonAction.Install when File.Exists(ServiceFile) =>
             [
                 new DaemonStep.Write(ServiceFile, content!),
-                new DaemonStep.Run(Command("bootout", service), MayFail: true), // an older copy, if one is loaded
+                new DaemonStep.Run(Command("bootout", service), MayFail: true), // the older copy, if it is loaded
                 new DaemonStep.Run(Command("bootstrap", domain, ServiceFile)),
             ],
+            DaemonAction.Install => [new DaemonStep.Write(ServiceFile, content!), new DaemonStep.Run(Command("bootstrap", domain, ServiceFile))],
             DaemonAction.Uninstall => [new DaemonStep.Run(Command("bootout", service), MayFail: true), new DaemonStep.Delete(ServiceFile)],
             DaemonAction.Start => [new DaemonStep.Run(Command("kickstart", service))],
             DaemonAction.Stop => [new DaemonStep.Run(Command("kill", "SIGTERM", service))],

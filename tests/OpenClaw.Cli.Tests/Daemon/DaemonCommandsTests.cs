@@ -193,6 +193,18 @@ public sealed class DaemonCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Install_where_systemd_is_not_init_names_another_supervisor()
+    {
+        FakeSystemctl("echo 'System has not been booted with systemd as init system (PID 1). Cannot operate.' >&2; exit 1");
+
+        var run = await RunAsync("install");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("does not run systemd", run.Error, StringComparison.Ordinal);
+        Assert.Contains("openclaw gateway run", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Install_run_through_dotnet_says_the_published_binary_is_needed()
     {
         FakeSystemctl();

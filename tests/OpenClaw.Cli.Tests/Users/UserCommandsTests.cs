@@ -165,6 +165,22 @@ public sealed class UserCommandsTests : IAsyncLifetime
         Assert.Contains("error: cannot reach the gateway at http://127.0.0.1:1", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_binary_creates_a_user_from_stdin_and_lists_it()
+    {
+        using var state = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["OPENCLAW_GATEWAY_TOKEN"] = RpcTestGateway.Token };
+
+        var create = await GatewayProcess.RunWithInputAsync(state.Path, environment, Password + "\n", "users", "create", "carol", "--role", "admin", "--url", _gateway.Url);
+        var list = await GatewayProcess.RunWithInputAsync(state.Path, environment, "", "users", "list", "--url", _gateway.Url);
+
+        Assert.Equal(0, create.Exit);
+        Assert.Contains("created user carol", create.Output, StringComparison.Ordinal);
+        Assert.Equal(0, list.Exit);
+        Assert.Matches(@"carol\s+admin\s+yes", list.StandardOutput);
+        Assert.DoesNotContain(Password, create.Output + list.Output, StringComparison.Ordinal);
+    }
+
     private async Task<(int Exit, string Output, string Error)> InvokeAsync(string[] args, string stdin = "")
     {
         using var output = new StringWriter();
