@@ -216,6 +216,26 @@ public sealed class DaemonCommandsTests : IDisposable
         Assert.Contains("/usr/share/dotnet/dotnet", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Install_dry_run_on_macOS_prints_the_plist_and_the_launchctl_bootstrap()
+    {
+        var root = new RootCommand
+        {
+            DaemonCommands.Create(name => _environment.GetValueOrDefault(name), Binary, env => new LaunchdManager(env)),
+        };
+        using var output = new StringWriter();
+
+        var exit = await root.Parse(["daemon", "install", "--dry-run"]).InvokeAsync(new InvocationConfiguration { Output = output }, TestContext.Current.CancellationToken);
+
+        var plist = _dir.Combine("home", "Library", "LaunchAgents", "ai.openclaw.gateway.plist");
+        Assert.Equal(0, exit);
+        Assert.Contains($"# would write {plist}:", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"<string>{Binary}</string>", output.ToString(), StringComparison.Ordinal);
+        Assert.Matches($@"# would run: launchctl bootstrap gui/\d+ {plist}\n", output.ToString());
+        Assert.DoesNotContain(Token, output.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(plist));
+    }
+
     private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsAsync(Binary, args);
 
     private async Task<(int Exit, string Output, string Error)> RunAsAsync(string processPath, params string[] args)
