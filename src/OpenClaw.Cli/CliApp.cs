@@ -20,6 +20,9 @@ internal static class CliApp
             Channels.ChannelCommands.CreatePairing(),
             Sessions.SessionCommands.Create(),
             Onboard.OnboardCommand.Create(),
+            Daemon.DaemonCommands.Create(),
+            Completion.CompletionCommand.Create(),
+            Users.UserCommands.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

@@ -2,16 +2,20 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenClaw.Cli.Gateway;
+using OpenClaw.Cli.Rpc;
+using OpenClaw.Core;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.State;
+using OpenClaw.Gateway.Methods;
 
 namespace OpenClaw.Cli.Config;
 
-/// <summary><c>openclaw config path | validate | get | set | unset | schema</c>.</summary>
+/// <summary><c>openclaw config path | validate | get | set | unset | schema | show</c>.</summary>
 internal static class ConfigCommands
 {
     /// <summary>Builds the command; <paramref name="getEnvironmentVariable"/> replaces the process environment (tests).</summary>
-    public static Command Create(Func<string, string?>? getEnvironmentVariable = null)
+    public static Command Create(Func<string, string?>? getEnvironmentVariable = null, RpcClientOptions? rpcOptions = null)
     {
         var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         ConfigLoader Loader(string? file = null) => file is null
@@ -110,7 +114,61 @@ internal static class ConfigCommands
             return 0;
         });
 
-        return new Command("config", "Show, check and edit openclaw.json.") { path, validate, get, set, unset, schema };
+        return new Command("config", "Show, check and edit openclaw.json.") { path, validate, get, set, unset, schema, CreateShow(environment, rpcOptions ?? new RpcClientOptions()) };
+    }
+
+    // `config show`: what the running gateway has in force (config.get over RPC), else the file as the gateway would
+    // load it; either way every secret-bearing field is masked exactly as config.get masks it (ConfigMethods.Masked).
+    private static Command CreateShow(Func<string, string?> environment, RpcClientOptions rpcOptions)
+    {
+        var connection = new GatewayConnectionOptions();
+        var json = new Option<bool>("--json") { Description = "Print only the JSON (no line saying where it came from)." };
+        var show = new Command("show", "Print the whole effective config, secrets masked: the running gateway's, else the file's with every default filled in.") { json };
+        connection.AddTo(show);
+        show.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var env = GatewayCommands.WithOverrides(environment, result.GetValue(connection.StateDir), result.GetValue(connection.ConfigFile));
+            string source;
+            JsonNode config;
+            try
+            {
+                GatewayTarget target;
+                try
+                {
+                    target = await connection.ResolveAsync(result, environment, cancellationToken);
+                }
+                catch (OpenClawException ex) when (ex.InnerException is ConfigException broken)
+                {
+                    throw broken; // listed with line and column, like `config validate`
+                }
+
+                using var answer = await RpcCall.CallAsync(target, "config.get", null, rpcOptions, result.InvocationConfiguration.Error, cancellationToken);
+                if (answer is null)
+                {
+                    return 1;
+                }
+
+                config = JsonNode.Parse(answer.RootElement.GetProperty("value").GetRawText())!;
+                source = $"the running gateway at {target.Display}";
+            }
+            catch (GatewayNotRunningException) when (result.GetValue(connection.Url) is null)
+            {
+                // No gateway at the configured address (an explicit --url that does not answer is an error, exit 3).
+                var loader = new ConfigLoader(StatePaths.FromEnvironment(env), env);
+                config = ConfigMethods.Masked(await loader.LoadAsync(cancellationToken));
+                source = File.Exists(loader.ConfigFile) ? $"{loader.ConfigFile} (no gateway running)" : $"the defaults ({loader.ConfigFile} does not exist; no gateway running)";
+            }
+
+            if (!result.GetValue(json))
+            {
+                await output.WriteLineAsync($"// effective config from {source}; secrets shown as \"{ConfigMethods.Mask}\"");
+            }
+
+            await output.WriteLineAsync(Render(config));
+            return 0;
+        }));
+        return show;
     }
 
     private static Task<int> RunAsync(ParseResult result, Func<Task<int>> action, bool editing = false) =>

@@ -88,6 +88,21 @@ internal sealed partial class GatewayProcess : IDisposable
         }
     }
 
+    /// <summary>Runs <c>openclaw</c> to completion with extra environment variables and <paramref name="standardInput"/> on its stdin.</summary>
+    public static async Task<(int Exit, string Output, string StandardOutput)> RunWithInputAsync(
+        string stateDir, IReadOnlyDictionary<string, string>? environment, string standardInput, params string[] args)
+    {
+        using var run = Start(stateDir, environment, args);
+        await run._process.StandardInput.WriteAsync(standardInput);
+        run._process.StandardInput.Close();
+        await run._process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+        run._process.WaitForExit(); // drains the output readers
+        lock (run._output)
+        {
+            return (run._process.ExitCode, run._output.ToString(), run._standardOutput.ToString());
+        }
+    }
+
     /// <summary>The address from the "listening on" line, once it is printed.</summary>
     public Task<string> ListeningAsync() => _listening.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
