@@ -24,7 +24,44 @@ internal static class CliApp
             Completion.CompletionCommand.Create(),
             Users.UserCommands.Create(),
         };
+        var verbose = new Option<bool>("--verbose") { Description = "Show the details (a stack trace) of an unexpected failure.", Recursive = true };
+        root.Options.Add(verbose);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync();
+
+        // A wrong command line is exit 2 (CliExit.Usage) with one line per problem, and nothing is done.
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync("error: " + problem.Message);
+            }
+
+            await Console.Error.WriteLineAsync($"hint: `{string.Join(' ', ["openclaw", .. CommandPath(parse.CommandResult)])} --help` shows the usage.");
+            return CliExit.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // What the commands' own error boundary (CliErrors) did not expect: one line, the details only on request.
+            await Console.Error.WriteLineAsync(parse.GetValue(verbose)
+                ? "error: " + ex
+                : $"error: an unexpected failure ({ex.GetType().Name}: {ex.Message}); run again with --verbose for the details.");
+            return CliExit.Failure;
+        }
+    }
+
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new Stack<string>();
+        for (var at = result; at?.Parent is System.CommandLine.Parsing.CommandResult parent; at = parent)
+        {
+            names.Push(at.Command.Name);
+        }
+
+        return names;
     }
 }
