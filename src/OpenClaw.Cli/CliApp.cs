@@ -18,6 +18,7 @@ internal static class CliApp
             Audit.SecurityAuditCommand.Create(),
             Channels.ChannelCommands.CreateChannels(),
             Channels.ChannelCommands.CreatePairing(),
+            Status.StatusCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
