@@ -19,6 +19,7 @@ internal static class CliApp
             Channels.ChannelCommands.CreateChannels(),
             Channels.ChannelCommands.CreatePairing(),
             Status.StatusCommand.Create(),
+            DashboardCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
