@@ -20,6 +20,7 @@ internal static class CliApp
             Channels.ChannelCommands.CreatePairing(),
             Status.StatusCommand.Create(),
             DashboardCommand.Create(),
+            Logs.LogsCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();

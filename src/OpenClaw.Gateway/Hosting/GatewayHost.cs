@@ -77,6 +77,10 @@ public static partial class GatewayHost
             });
         }
 
+        // The same lines (and filters) also go to <state>/logs/openclaw-YYYYMMDD.log for `openclaw logs`; created by the
+        // container so that it is disposed, and its queue written out, when the app is.
+        builder.Services.AddSingleton<ILoggerProvider>(_ => new GatewayFileLoggerProvider(paths.LogsDirectory, time));
+
         // logging.level applies live: the filter reads the config in force on every check (a volatile read).
         LiveConfig? live = null;
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
