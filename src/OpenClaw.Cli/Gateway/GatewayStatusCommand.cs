@@ -61,7 +61,15 @@ internal static class GatewayStatusCommand
         var limit = timeout ?? TimeSpan.FromSeconds(await ShutdownTimeoutSecondsAsync(paths, environment, cancellationToken)) + StopMargin;
 
         // Checked again just before the signal: the pid must still be the gateway's own process.
-        if (!GatewayProbe.IsOurProcess(state.Info) || !ProcessSignals.Terminate(pid))
+        var signal = GatewayProbe.IsOurProcess(state.Info) ? ProcessSignals.Terminate(pid) : SignalResult.Gone;
+        if (signal == SignalResult.NotPermitted)
+        {
+            await error.WriteLineAsync(
+                $"error: not permitted to stop the gateway (pid {pid.ToString(CultureInfo.InvariantCulture)}): it runs as another user; stop it as that user or through its service.");
+            return CliExit.Failure;
+        }
+
+        if (signal == SignalResult.Gone)
         {
             await output.WriteLineAsync($"gateway stopped (pid {pid.ToString(CultureInfo.InvariantCulture)} had already exited)");
             return CliExit.Success;

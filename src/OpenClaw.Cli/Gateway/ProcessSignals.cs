@@ -43,15 +43,20 @@ internal static class ProcessSignals
         return NativeMethods.kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1;
     }
 
-    /// <summary>Asks process <paramref name="pid"/> to stop as a service manager would (SIGTERM); false when it could not be sent.</summary>
-    public static bool Terminate(int pid)
+    /// <summary>Asks process <paramref name="pid"/> to stop as a service manager would (SIGTERM).</summary>
+    public static SignalResult Terminate(int pid)
     {
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException();
         }
 
-        return NativeMethods.kill(pid, SigTerm) == 0;
+        if (NativeMethods.kill(pid, SigTerm) == 0)
+        {
+            return SignalResult.Sent;
+        }
+
+        return Marshal.GetLastPInvokeError() == 1 ? SignalResult.NotPermitted : SignalResult.Gone;
     }
 
     private static class NativeMethods
@@ -62,4 +67,17 @@ internal static class ProcessSignals
         public static extern int kill(int pid, int signal);
 #pragma warning restore SYSLIB1054, CA5392, IDE1006
     }
+}
+
+/// <summary>What became of a signal.</summary>
+internal enum SignalResult
+{
+    /// <summary>Delivered.</summary>
+    Sent,
+
+    /// <summary>The process no longer exists.</summary>
+    Gone,
+
+    /// <summary>The process is another user's (EPERM).</summary>
+    NotPermitted,
 }

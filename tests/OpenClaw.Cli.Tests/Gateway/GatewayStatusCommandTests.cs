@@ -35,6 +35,24 @@ public sealed class GatewayStatusCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task StatusAndStop_WithStateDirOption_FindTheGatewayOfThatDirectory()
+    {
+        using var gateway = GatewayProcess.Start(_state.Path, "gateway", "run", "--port", "0");
+        var address = await gateway.ListeningAsync();
+        using var elsewhere = new TempDirectory();
+
+        var (otherExit, _) = await GatewayProcess.RunAsync(elsewhere.Path, "gateway", "status");
+        var (exit, output) = await GatewayProcess.RunAsync(elsewhere.Path, "gateway", "status", "--state-dir", _state.Path);
+        var (stopExit, _) = await GatewayProcess.RunAsync(elsewhere.Path, "gateway", "stop", "--state-dir", _state.Path, "--timeout", "60");
+
+        Assert.Equal(3, otherExit);
+        Assert.Equal(0, exit);
+        Assert.Contains(address, output, StringComparison.Ordinal);
+        Assert.Equal(0, stopExit);
+        Assert.Equal(0, await gateway.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task RunFile_IsPrivateWhileRunning_AndGoneAfterStop()
     {
         using var gateway = GatewayProcess.Start(_state.Path, "gateway", "run", "--port", "0");
