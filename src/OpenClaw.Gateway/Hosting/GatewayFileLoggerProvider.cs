@@ -13,7 +13,7 @@ namespace OpenClaw.Gateway.Hosting;
 /// Callers only queue a line; one background task writes them, so a slow disk never holds up a request. Disposing
 /// writes what is queued (the last lines of a stopping gateway matter most).
 /// </remarks>
-internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExternalScope
+internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
     /// <summary>How many daily files are kept.</summary>
     public const int KeptFiles = 7;
@@ -63,6 +63,19 @@ internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExter
         }
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _writer.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            // A log that cannot be written must not fail the gateway's stop.
+        }
+    }
+
     private void Enqueue(string line) => _queue.Writer.TryWrite(line);
 
     private async Task WriteLoopAsync()
@@ -78,26 +91,22 @@ internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExter
                     var today = FileName(_time.GetUtcNow());
                     if (today != day || file is null)
                     {
-                        if (file is not null)
-                        {
-                            await file.DisposeAsync().ConfigureAwait(false);
-                        }
-
+                        file = await WriteAsync(file, null).ConfigureAwait(false);
+                        file?.Dispose();
                         file = Open(today);
                         day = today;
-                        Prune();
+                        if (file is not null)
+                        {
+                            Prune();
+                        }
                     }
 
-                    if (file is not null)
-                    {
-                        await file.WriteAsync(line).ConfigureAwait(false);
-                    }
+                    file = await WriteAsync(file, line).ConfigureAwait(false);
+                    day = file is null ? null : day;
                 }
 
-                if (file is not null)
-                {
-                    await file.FlushAsync().ConfigureAwait(false);
-                }
+                file = await WriteAsync(file, null).ConfigureAwait(false);
+                day = file is null ? null : day;
             }
         }
         finally
@@ -106,6 +115,43 @@ internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExter
             {
                 await file.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    // Writes a line (or flushes, for null); a failed write (disk full) closes the file, to be opened again for the next
+    // line, rather than ending the log for good.
+    private static async Task<StreamWriter?> WriteAsync(StreamWriter? file, string? line)
+    {
+        if (file is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (line is null)
+            {
+                await file.FlushAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await file.WriteAsync(line).ConfigureAwait(false);
+            }
+
+            return file;
+        }
+        catch (IOException)
+        {
+            try
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // What was buffered is lost with the disk's space.
+            }
+
+            return null;
         }
     }
 
