@@ -23,6 +23,9 @@ internal static class CliApp
             Daemon.DaemonCommands.Create(),
             Completion.CompletionCommand.Create(),
             Users.UserCommands.Create(),
+            Status.StatusCommand.Create(),
+            DashboardCommand.Create(),
+            Logs.LogsCommand.Create(),
         };
         var verbose = new Option<bool>("--verbose") { Description = "Show the details (a stack trace) of an unexpected failure.", Recursive = true };
         root.Options.Add(verbose);

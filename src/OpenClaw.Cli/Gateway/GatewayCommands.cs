@@ -131,7 +131,58 @@ internal static class GatewayCommands
                 result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
         }));
 
-        return new Command("gateway", "Run and manage the gateway.") { run, token };
+        return new Command("gateway", "Run and manage the gateway.") { run, token, CreateStatus(environmentBase), CreateStop(environmentBase) };
+    }
+
+    private static Command CreateStatus(Func<string, string?> environmentBase)
+    {
+        var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: OPENCLAW_STATE_DIR, else ~/.openclaw)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a line." };
+        var status = new Command("status", "Show whether the gateway of the state directory runs, on what address, its version, pid and uptime (exit 3 when not).")
+        {
+            json, stateDir,
+        };
+        status.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, () =>
+        {
+            var paths = StatePaths.FromEnvironment(WithOverrides(environmentBase, result.GetValue(stateDir), null));
+            return GatewayStatusCommand.StatusAsync(paths, result.GetValue(json), TimeProvider.System, result.InvocationConfiguration.Output, cancellationToken);
+        }));
+        return status;
+    }
+
+    private static Command CreateStop(Func<string, string?> environmentBase)
+    {
+        var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: OPENCLAW_STATE_DIR, else ~/.openclaw)." };
+        var configFile = new Option<string?>("--config") { Description = "Config file (default: OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)." };
+        var timeout = new Option<int?>("--timeout")
+        {
+            Description = "Seconds to wait for the gateway to exit (default: gateway.limits.shutdownTimeoutSeconds + 10).",
+        };
+        timeout.CustomParser = r =>
+        {
+            if (r.Tokens is [var token]
+                && int.TryParse(token.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && value is >= 1 and <= 86400)
+            {
+                return value;
+            }
+
+            r.AddError("--timeout must be a number of seconds between 1 and 86400.");
+            return null;
+        };
+        var stop = new Command("stop", "Stop the gateway of the state directory gracefully (SIGTERM) and wait until it has exited (exit 3 when none runs).")
+        {
+            timeout, stateDir, configFile,
+        };
+        stop.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, () =>
+        {
+            var environment = WithOverrides(environmentBase, result.GetValue(stateDir), result.GetValue(configFile));
+            var seconds = result.GetValue(timeout);
+            return GatewayStatusCommand.StopAsync(
+                StatePaths.FromEnvironment(environment), environment, seconds is { } s ? TimeSpan.FromSeconds(s) : null, TimeProvider.System,
+                result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
+        }));
+        return stop;
     }
 
     // --state-dir and --config act exactly as OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH would, everywhere they are read.

@@ -77,6 +77,10 @@ public static partial class GatewayHost
             });
         }
 
+        // The same lines (and filters) also go to <state>/logs/openclaw-YYYYMMDD.log for `openclaw logs`; created by the
+        // container so that it is disposed, and its queue written out, when the app is.
+        builder.Services.AddSingleton<ILoggerProvider>(_ => new GatewayFileLoggerProvider(paths.LogsDirectory, time));
+
         // logging.level applies live: the filter reads the config in force on every check (a volatile read).
         LiveConfig? live = null;
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
@@ -196,6 +200,7 @@ public static partial class GatewayHost
         app.Lifetime.ApplicationStarted.Register(() => ThreadPool.UnsafeQueueUserWorkItem(
             static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null));
         StartWatchingConfig(app);
+        WriteRunFileOnStart(app, paths, time);
         app.Lifetime.ApplicationStarted.Register(() => _ = ReportProvidersAsync(app));
         app.Lifetime.ApplicationStarted.Register(() => _ = RecoverSessionsAsync(app));
 
@@ -326,6 +331,29 @@ public static partial class GatewayHost
             LogNoConfigWatch(app.Logger, ex.Message);
         }
     }
+
+    // Once listening, the gateway says where (the address actually bound, which matters with port 0), as whom and since
+    // when, for `openclaw gateway status` and `stop`; removed at stop. A failure to write it must not stop the gateway.
+    private static void WriteRunFileOnStart(WebApplication app, StatePaths paths, TimeProvider time)
+    {
+        var runFile = GatewayRunFile.PathFor(paths);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            try
+            {
+                var address = Addresses(app).FirstOrDefault() ?? string.Empty;
+                GatewayRunFile.Write(runFile, new GatewayRunInfo(Environment.ProcessId, address, Health.HealthEndpoints.Version, time.GetUtcNow()));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogNoRunFile(app.Logger, runFile, ex.Message);
+            }
+        });
+        app.Lifetime.ApplicationStopped.Register(() => GatewayRunFile.DeleteIfOwn(runFile, Environment.ProcessId));
+    }
+
+    [LoggerMessage(EventId = 1045, Level = LogLevel.Warning, Message = "Cannot write the run file {Path} ({Error}): `openclaw gateway status` will not see this gateway")]
+    private static partial void LogNoRunFile(ILogger logger, string path, string error);
 
     // "localhost" is accepted by validation and means loopback: listen on 127.0.0.1, as users expect.
     private static IPAddress ListenAddress(string bind)
