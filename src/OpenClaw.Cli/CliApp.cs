@@ -6,6 +6,9 @@ namespace OpenClaw.Cli;
 /// <summary>The root of the <c>openclaw</c> command tree.</summary>
 internal static class CliApp
 {
+    /// <summary>The exit code after Ctrl+C (128 + SIGINT), as shells report an interrupted command.</summary>
+    public const int Interrupted = 130;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("OpenClaw.NET — a self-hosted personal AI assistant gateway.")
@@ -43,11 +46,24 @@ internal static class CliApp
             return CliExit.Usage;
         }
 
+        // `gateway run` handles SIGTERM and Ctrl+C itself (the host drains requests and runs for up to
+        // gateway.limits.shutdownTimeoutSeconds); other commands are cancelled on Ctrl+C and given 2 s to end.
+        var isGatewayRun = parse.CommandResult.Command.Name == "run" && parse.CommandResult.Parent is System.CommandLine.Parsing.CommandResult { Command.Name: "gateway" };
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (isGatewayRun)
+        {
+            invocation.ProcessTerminationTimeout = null;
+        }
+
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(invocation);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            return Interrupted; // Ctrl+C: the shell's convention, no trace
+        }
+        catch (Exception ex)
         {
             // What the commands' own error boundary (CliErrors) did not expect: one line, the details only on request.
             await Console.Error.WriteLineAsync(parse.GetValue(verbose)

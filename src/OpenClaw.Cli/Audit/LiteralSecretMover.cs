@@ -68,6 +68,14 @@ internal static class LiteralSecretMover
             moved.Add((key, name));
         }
 
+        // Each edit keeps the file as it was in <config>.bak, which still holds the last literal: a secret moved out of
+        // the config must not stay beside it in plain text.
+        if (moved.Count > 0 && File.Exists(editor.BackupFile))
+        {
+            File.Delete(editor.BackupFile);
+            notes.Add($"removed {Path.GetFileName(editor.BackupFile)}, which still held a literal secret");
+        }
+
         return new SecretMoveResult(moved, notes);
     }
 

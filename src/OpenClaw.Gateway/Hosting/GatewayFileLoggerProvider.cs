@@ -76,6 +76,11 @@ internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExter
         }
     }
 
+    /// <summary>The largest a day's log file grows; later lines that day are dropped after one line saying so.</summary>
+    public const long MaxFileBytes = 50L * 1024 * 1024;
+
+    private readonly HashSet<string> _truncated = new(StringComparer.Ordinal);
+
     private void Enqueue(string line) => _queue.Writer.TryWrite(line);
 
     private async Task WriteLoopAsync()
@@ -99,6 +104,18 @@ internal sealed class GatewayFileLoggerProvider : ILoggerProvider, ISupportExter
                         {
                             Prune();
                         }
+                    }
+
+                    // A day's file stops growing at MaxFileBytes (a warning loop or debug logging must not fill the disk):
+                    // one line says so, and the log goes on in the next day's file.
+                    if (file is not null && file.BaseStream.Length >= MaxFileBytes)
+                    {
+                        if (_truncated.Add(day!))
+                        {
+                            file = await WriteAsync(file, $"{_time.GetUtcNow():O} [log truncated: this file reached {MaxFileBytes / (1024 * 1024)} MiB; later lines today are dropped]").ConfigureAwait(false);
+                        }
+
+                        continue;
                     }
 
                     file = await WriteAsync(file, line).ConfigureAwait(false);

@@ -79,6 +79,14 @@ public sealed class LiteralSecretMoverTests : IDisposable
         Assert.DoesNotContain(AnthropicKey, output, StringComparison.Ordinal);
         Assert.DoesNotContain(BotToken, output, StringComparison.Ordinal);
 
+        // No copy of a moved secret stays beside the config: the editor's backup of the previous version is gone.
+        foreach (var file in Directory.EnumerateFiles(Paths.Root, "*", SearchOption.AllDirectories).Where(f => !f.Contains("credentials", StringComparison.Ordinal)))
+        {
+            var text = await File.ReadAllTextAsync(file, Ct);
+            Assert.DoesNotContain(AnthropicKey, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(BotToken, text, StringComparison.Ordinal);
+        }
+
         var (again, againOutput) = await AuditAsync("--fix");
 
         Assert.Equal(0, again);

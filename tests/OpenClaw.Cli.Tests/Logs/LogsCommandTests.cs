@@ -65,6 +65,19 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Logs_NeverPutsATerminalEscapeFromALoggedMessageOnTheScreen()
+    {
+        Directory.CreateDirectory(_state.Combine("logs"));
+        await File.WriteAllTextAsync(
+            _state.Combine("logs", "openclaw-20260101.log"), "warn: provider said \u001b]0;pwned\u0007\u001b[2J done\n", TestContext.Current.CancellationToken);
+
+        var (exit, _, stdout) = await GatewayProcess.RunCapturingAsync(_state.Path, "logs", "--lines", "5");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("warn: provider said ?]0;pwned??[2J done\n", stdout.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Logs_WithNoLogYet_SaysSoInOneLineAndFails()
     {
         var (exit, output) = await GatewayProcess.RunAsync(_state.Path, "logs");
