@@ -54,6 +54,16 @@ internal static class GatewayStatusCommand
         if (!state.Running)
         {
             await error.WriteLineAsync("error: " + state.Problem);
+
+            // The run file's process is alive and is the one that wrote it, but /health did not answer: a hung gateway,
+            // the one case where stopping matters most. It is not signalled on that evidence alone; the user is told how.
+            if (state.Info is { } hung && ProcessSignals.IsAlive(hung.Pid) && GatewayProbe.IsOurProcess(hung))
+            {
+                await error.WriteLineAsync(
+                    $"hint: process {hung.Pid.ToString(CultureInfo.InvariantCulture)} wrote the run file and is still alive but does not answer; if it is hung, stop it with `kill -TERM {hung.Pid.ToString(CultureInfo.InvariantCulture)}`.");
+                return CliExit.Failure;
+            }
+
             return CliExit.GatewayNotRunning;
         }
 

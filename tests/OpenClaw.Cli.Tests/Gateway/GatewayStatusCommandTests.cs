@@ -105,18 +105,20 @@ public sealed class GatewayStatusCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Stop_WithARunFileNamingALiveProcessThatIsNotTheGateway_SignalsNothing()
+    public async Task Stop_WithARunFileNamingALiveProcessThatDoesNotAnswer_SignalsNothingAndSaysHowToStopItByHand()
     {
-        // A live process that started before the run file was written (this test host): only the health check at the
-        // file's address can refuse it, and it must, or stop would send SIGTERM to the test itself.
+        // A live process that started before the run file was written (this test host): a hung gateway looks the same,
+        // so only the health check at the file's address can refuse it, and it must, or stop would send SIGTERM to the
+        // test itself. The user is told the pid and the command, and decides.
         await File.WriteAllTextAsync(_state.Combine("gateway.json"), $$"""
             {"pid": {{Environment.ProcessId}}, "address": "http://127.0.0.1:1", "version": "0.1.0", "startedAt": "{{DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}}"}
             """, TestContext.Current.CancellationToken);
 
         var (exit, output) = await GatewayProcess.RunAsync(_state.Path, "gateway", "stop");
 
-        Assert.Equal(3, exit);
+        Assert.Equal(1, exit);
         Assert.Contains("does not answer at http://127.0.0.1:1", output, StringComparison.Ordinal);
+        Assert.Contains($"kill -TERM {Environment.ProcessId}", output, StringComparison.Ordinal);
     }
 
     [Fact]
