@@ -20,11 +20,31 @@ internal static class CredentialCommands
         CredentialStore OpenStore() =>
             new(StatePaths.FromEnvironment(environment), CredentialStoreOptions.FromEnvironment(environment));
 
-        var list = new Command("list", "List the names of stored credentials (values are never printed).");
+        var json = new Option<bool>("--json") { Description = "Print the names as a JSON array." };
+        var list = new Command("list", "List the names of stored credentials (values are never printed).") { json };
         list.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             using var store = OpenStore();
-            foreach (var name in await store.ListAsync(cancellationToken))
+            var names = await store.ListAsync(cancellationToken);
+            if (result.GetValue(json))
+            {
+                using var buffer = new MemoryStream();
+                using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStartArray();
+                    foreach (var name in names)
+                    {
+                        writer.WriteStringValue(name);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                await result.InvocationConfiguration.Output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                return 0;
+            }
+
+            foreach (var name in names)
             {
                 await result.InvocationConfiguration.Output.WriteLineAsync(name);
             }

@@ -54,6 +54,12 @@ public sealed class CredentialCommandsTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Equal("openai", output.ToString().Trim());
+
+        using var json = new StringWriter();
+        Assert.Equal(0, await root.Parse(["credentials", "list", "--json"]).InvokeAsync(
+            new InvocationConfiguration { Output = json, Error = TextWriter.Null }, TestContext.Current.CancellationToken));
+        Assert.Equal("""["openai"]""", json.ToString().Trim());
+        Assert.DoesNotContain("sk-1", json.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<(int Exit, string Error)> RunAsync(params string[] args)
