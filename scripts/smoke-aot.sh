@@ -99,3 +99,19 @@ check "/new ended the old session and started another" '"endedReason": *"/new"' 
 tg _push '{"text":"/stop","from":4242}'
 sent_with "Nothing is running"
 echo "smoke: Telegram pairing, tool reply, /new and /stop ok"
+
+# The rest of the CLI under NativeAOT, against the running gateway and its state directory.
+check "gateway status finds the running gateway" '"running": *true' "$("$bin" gateway status --json)"
+check "status shows the channels" 'telegram' "$("$bin" status)"
+check "sessions list" 'agent:default:telegram:4242' "$("$bin" sessions list --url "$address")"
+check "sessions export as Markdown" 'run echo smoke-telegram-ok' "$("$bin" sessions export "$(rpc sessions.list '{"channel":"telegram","state":"ended"}' | grep -oE 'agent:default:telegram:4242:[a-z0-9]+' | head -1)" --format md --url "$address")"
+check "logs" 'Telegram connected' "$("$bin" logs --lines 200)"
+shown=$("$bin" config show --url "$address")
+check "config show masks the bot token" '"botToken": *"\*\*\*"' "$shown"
+if echo "$shown" | grep -q "smoke-telegram-token"; then echo "smoke: config show printed the bot token"; exit 1; fi
+check "completion" '\[suggest' "$("$bin" completion bash)"
+check "daemon install --dry-run" 'ExecStart=' "$("$bin" daemon install --dry-run 2>&1 || true)"
+check "a wrong command line is exit 2" 'exit 2' "$("$bin" gateway bogus 2>/dev/null; echo "exit $?")"
+check "gateway stop" 'gateway stopped' "$("$bin" gateway stop)"
+check "status after stop says not running (exit 3)" 'exit 3' "$("$bin" gateway status >/dev/null 2>&1; echo "exit $?")"
+echo "smoke: CLI under NativeAOT ok"
