@@ -132,7 +132,7 @@ internal static class ChannelCommands
             rows.Add([Text(c, "id"), Flag(c, "enabled"), Flag(c, "connected"), Text(c, "account"), Text(c, "mode"), Text(c, "error")]);
         }
 
-        return Table(rows);
+        return CliText.Table(rows);
     }
 
     private static string WriteProbe(JsonElement c) =>
@@ -156,7 +156,7 @@ internal static class ChannelCommands
                 rows.Add([Text(p, "channel"), Text(p, "code"), Text(p, "senderId"), Text(p, "senderName"), Time(p, "expiresAt")]);
             }
 
-            text.AppendLine(Table(rows));
+            text.AppendLine(CliText.Table(rows));
             text.AppendLine("Approve one with: openclaw pairing approve <channel> <code>");
         }
 
@@ -169,7 +169,7 @@ internal static class ChannelCommands
                 rows.Add([Text(p, "channel"), Text(p, "senderId"), Text(p, "senderName"), Time(p, "approvedAt")]);
             }
 
-            text.AppendLine().Append(Table(rows));
+            text.AppendLine().Append(CliText.Table(rows));
         }
 
         return text.ToString().TrimEnd();
@@ -179,39 +179,11 @@ internal static class ChannelCommands
         $"{Text(d, "decision")}: sender {Text(d, "senderId")}" + (Text(d, "senderName") is { Length: > 1 } name ? $" ({name})" : "") + $" on {Text(d, "channel")}.";
 
     private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Printable(v.GetString()!) : "-";
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? CliText.Printable(v.GetString()!) : "-";
 
     private static string Flag(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True ? "yes" : "no";
 
     private static string Time(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.TryGetDateTimeOffset(out var t) ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
-
-    // Sender names come from strangers: no control characters (terminal escapes) reach the terminal.
-    private static string Printable(string value) => string.Concat(value.Select(c => char.IsControl(c) ? '?' : c));
-
-    private static string Table(List<string[]> rows)
-    {
-        var widths = new int[rows[0].Length];
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                text.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + 2));
-            }
-
-            text.AppendLine();
-        }
-
-        return text.ToString().TrimEnd();
-    }
 }

@@ -114,7 +114,7 @@ internal static class LogsCommand
         stream.Position = start;
         var bytes = new byte[end - start];
         await stream.ReadExactlyAsync(bytes, cancellationToken);
-        await output.WriteAsync(Printable(Encoding.UTF8.GetString(bytes)));
+        await output.WriteAsync(CliText.Printable(keepNewlines: true, value: Encoding.UTF8.GetString(bytes)));
         await output.FlushAsync(cancellationToken);
         return end;
     }
@@ -178,7 +178,7 @@ internal static class LogsCommand
                 var complete = pending.LastIndexOf((byte)'\n') + 1;
                 if (complete > 0)
                 {
-                    await output.WriteAsync(Printable(Encoding.UTF8.GetString(pending.GetRange(0, complete).ToArray())));
+                    await output.WriteAsync(CliText.Printable(keepNewlines: true, value: Encoding.UTF8.GetString(pending.GetRange(0, complete).ToArray())));
                     await output.FlushAsync(cancellationToken);
                     pending.RemoveRange(0, complete);
                 }
@@ -194,16 +194,4 @@ internal static class LogsCommand
 
     private static FileStream Open(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
-
-    // Log lines carry text from outside (a provider's error body, an exception message): no terminal escape sequence
-    // reaches the operator's screen; line breaks and tabs stay.
-    private static string Printable(string text) =>
-        string.Create(text.Length, text, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var c = source[i];
-                span[i] = char.IsControl(c) && c is not ('\n' or '\t' or '\r') ? '?' : c;
-            }
-        });
 }

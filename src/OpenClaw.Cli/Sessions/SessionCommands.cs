@@ -481,7 +481,7 @@ internal static class SessionCommands
             return true;
         }
 
-        problem = SessionFormat.Printable(error, keepNewlines: false);
+        problem = CliText.Printable(error, keepNewlines: false);
         return false;
     }
 
@@ -557,7 +557,7 @@ internal static class SessionReplay
             await output.WriteLineAsync($"step {i + 1}/{events.Count}  {SessionFormat.EventLine(e).TrimStart()}");
             if (e.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && text.GetString()!.Length > 0)
             {
-                await output.WriteLineAsync("    " + SessionFormat.Printable(text.GetString()!, keepNewlines: true).Replace("\n", "\n    ", StringComparison.Ordinal));
+                await output.WriteLineAsync("    " + CliText.Printable(text.GetString()!, keepNewlines: true).Replace("\n", "\n    ", StringComparison.Ordinal));
             }
         }
 

@@ -32,7 +32,7 @@ internal static class SessionFormat
             ]);
         }
 
-        return Table(rows);
+        return CliText.Table(rows);
     }
 
     /// <summary>One <c>sessions events</c> line: seq, time, type and a short summary.</summary>
@@ -105,7 +105,7 @@ internal static class SessionFormat
         text.Append("- State: ").Append(Raw(p, "state"));
         if (p.TryGetProperty("endedReason", out var reason) && reason.ValueKind == JsonValueKind.String)
         {
-            text.Append(" (").Append(Printable(reason.GetString()!, keepNewlines: false)).Append(')');
+            text.Append(" (").Append(CliText.Printable(reason.GetString()!, keepNewlines: false)).Append(')');
         }
 
         text.AppendLine();
@@ -115,26 +115,26 @@ internal static class SessionFormat
         {
             var role = Raw(m, "role") switch
             {
-                "user" => "User" + (m.TryGetProperty("senderName", out var n) && n.ValueKind == JsonValueKind.String ? $" ({Printable(n.GetString()!, false)})" : ""),
-                "assistant" => "Assistant" + (m.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? $" ({Printable(model.GetString()!, false)})" : ""),
+                "user" => "User" + (m.TryGetProperty("senderName", out var n) && n.ValueKind == JsonValueKind.String ? $" ({CliText.Printable(n.GetString()!, false)})" : ""),
+                "assistant" => "Assistant" + (m.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? $" ({CliText.Printable(model.GetString()!, false)})" : ""),
                 _ => "Sent",
             };
             var item = new StringBuilder();
             item.AppendLine().Append("## ").Append(role).Append(" · ").Append(Time(m, "timestamp", "yyyy-MM-dd HH:mm:ss")).Append(" · seq ").AppendLine(Number(m, "seq")).AppendLine();
             // Quoted, so a message cannot pass itself off as the transcript's own headings.
-            item.Append("> ").AppendLine(Printable(Raw(m, "text"), keepNewlines: true).Replace("\n", "\n> ", StringComparison.Ordinal));
+            item.Append("> ").AppendLine(CliText.Printable(Raw(m, "text"), keepNewlines: true).Replace("\n", "\n> ", StringComparison.Ordinal));
             items.Add((Seq(m, "seq"), item.ToString()));
         }
 
         foreach (var t in Array(p, "toolCalls"))
         {
             var item = new StringBuilder();
-            item.AppendLine().Append("## Tool `").Append(Printable(Raw(t, "tool"), false)).Append("` · seq ").AppendLine(Number(t, "callSeq")).AppendLine();
-            item.AppendLine("```json").AppendLine(Printable(Json(t, "params"), false)).AppendLine("```");
+            item.AppendLine().Append("## Tool `").Append(CliText.Printable(Raw(t, "tool"), false)).Append("` · seq ").AppendLine(Number(t, "callSeq")).AppendLine();
+            item.AppendLine("```json").AppendLine(CliText.Printable(Json(t, "params"), false)).AppendLine("```");
             if (t.TryGetProperty("success", out var success) && success.ValueKind is JsonValueKind.True or JsonValueKind.False)
             {
-                item.AppendLine().AppendLine(success.GetBoolean() ? "Result:" : "Failed: " + Printable(Raw(t, "error"), false)).AppendLine();
-                item.AppendLine("```json").AppendLine(Printable(Json(t, "result"), false)).AppendLine("```");
+                item.AppendLine().AppendLine(success.GetBoolean() ? "Result:" : "Failed: " + CliText.Printable(Raw(t, "error"), false)).AppendLine();
+                item.AppendLine("```json").AppendLine(CliText.Printable(Json(t, "result"), false)).AppendLine("```");
             }
 
             items.Add((t.TryGetProperty("callSeq", out var c) && c.TryGetInt64(out var cs) ? cs : Seq(t, "resultSeq"), item.ToString()));
@@ -161,7 +161,7 @@ internal static class SessionFormat
                 "assistant" => "assistant" + (m.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? $" ({Line(model.GetString()!, 60)})" : ""),
                 _ => "sent",
             };
-            items.Add((Seq(m, "seq"), $"[{Number(m, "seq")}] {Time(m, "timestamp", "HH:mm:ss")} {who}:\n{Indent(Printable(Raw(m, "text"), keepNewlines: true))}"));
+            items.Add((Seq(m, "seq"), $"[{Number(m, "seq")}] {Time(m, "timestamp", "HH:mm:ss")} {who}:\n{Indent(CliText.Printable(Raw(m, "text"), keepNewlines: true))}"));
         }
 
         foreach (var t in Array(p, "toolCalls"))
@@ -184,27 +184,6 @@ internal static class SessionFormat
         items.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return items;
     }
-
-    /// <summary>The text with every control character (and bidi control) but newlines replaced by <c>?</c>; tabs become spaces.</summary>
-    public static string Printable(string value, bool keepNewlines)
-    {
-        var text = new StringBuilder(value.Length);
-        foreach (var c in value.ReplaceLineEndings("\n"))
-        {
-            text.Append(c switch
-            {
-                '\n' when keepNewlines => '\n',
-                '\t' => ' ',
-                _ when char.IsControl(c) || IsBidiControl(c) => '?',
-                _ => c,
-            });
-        }
-
-        return text.ToString();
-    }
-
-    // Direction overrides and isolates reorder what is shown ("Trojan Source"); they have no place in a transcript.
-    private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 
     /// <summary>Total tokens of a usage object: input, output, cache reads and cache writes.</summary>
     public static long Tokens(JsonElement usage)
@@ -232,14 +211,14 @@ internal static class SessionFormat
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 
     private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Printable(v.GetString()!, keepNewlines: false) : "-";
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? CliText.Printable(v.GetString()!, keepNewlines: false) : "-";
 
     private static string Json(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Undefined ? SessionJson.Compact(v) : "null";
 
     private static string Line(string value, int max)
     {
-        var line = Printable(value.ReplaceLineEndings(" "), keepNewlines: false);
+        var line = CliText.Printable(value.ReplaceLineEndings(" "), keepNewlines: false);
         return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
 
@@ -254,29 +233,4 @@ internal static class SessionFormat
 
     private static string Time(JsonElement e, string name, string format = "yyyy-MM-dd HH:mm") =>
         e.TryGetProperty(name, out var v) && v.TryGetDateTimeOffset(out var t) ? t.UtcDateTime.ToString(format, CultureInfo.InvariantCulture) : "-";
-
-    private static string Table(List<string[]> rows)
-    {
-        var widths = new int[rows[0].Length];
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                text.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + 2));
-            }
-
-            text.AppendLine();
-        }
-
-        return text.ToString().TrimEnd();
-    }
 }

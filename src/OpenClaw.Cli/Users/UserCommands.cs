@@ -145,7 +145,7 @@ internal static class UserCommands
                     return CliExit.Failure;
                 }
 
-                await result.InvocationConfiguration.Output.WriteLineAsync($"deleted user {Printable(name)}.");
+                await result.InvocationConfiguration.Output.WriteLineAsync($"deleted user {CliText.Printable(name)}.");
                 return CliExit.Success;
             }));
             users.Subcommands.Add(delete);
@@ -165,7 +165,7 @@ internal static class UserCommands
                     return CliExit.Failure;
                 }
 
-                var password = await client.ReadPasswordAsync(result, $"New password for '{Printable(name)}'", ct);
+                var password = await client.ReadPasswordAsync(result, $"New password for '{CliText.Printable(name)}'", ct);
                 using var answer = await client.CallAsync(
                     result, connection, "users.update", Params(w => w.WriteString("id", id), w => w.WriteString("password", password)), ct);
                 if (answer is null)
@@ -173,7 +173,7 @@ internal static class UserCommands
                     return CliExit.Failure;
                 }
 
-                await result.InvocationConfiguration.Output.WriteLineAsync($"password of {Printable(name)} changed; their sessions were signed out.");
+                await result.InvocationConfiguration.Output.WriteLineAsync($"password of {CliText.Printable(name)} changed; their sessions were signed out.");
                 return CliExit.Success;
             }));
             users.Subcommands.Add(reset);
@@ -225,38 +225,17 @@ internal static class UserCommands
             rows.Add([Text(u, "id"), Text(u, "username"), Text(u, "role"), Active(u) ? "yes" : "no", Time(u, "createdAt")]);
         }
 
-        var widths = new int[s_columns.Length];
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                text.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + 2));
-            }
-
-            text.AppendLine();
-        }
-
-        return text.ToString().TrimEnd();
+        return CliText.Table(rows);
     }
 
     private static bool Active(JsonElement user) => user.TryGetProperty("active", out var a) && a.ValueKind == JsonValueKind.True;
 
     private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Printable(v.GetString()!) : "-";
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? CliText.Printable(v.GetString()!) : "-";
 
     private static string Time(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.TryGetDateTimeOffset(out var t) ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
 
-    private static string Printable(string value) => string.Concat(value.Select(c => char.IsControl(c) ? '?' : c));
 
     private sealed class Client(Func<string, string?> env, TextReader? input, RpcClientOptions options)
     {
@@ -284,7 +263,7 @@ internal static class UserCommands
             }
 
             return match.ValueKind == JsonValueKind.Undefined
-                ? throw new OpenClawException($"there is no user named '{Printable(user)}' (see `openclaw users list`).")
+                ? throw new OpenClawException($"there is no user named '{CliText.Printable(user)}' (see `openclaw users list`).")
                 : match.GetProperty("id").GetString();
         }
 
