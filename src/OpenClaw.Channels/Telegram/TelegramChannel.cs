@@ -36,9 +36,6 @@ public sealed record TelegramChannelLimits
     /// <summary>The least time between two edits of a streaming reply (Telegram allows about one per second per chat).</summary>
     public TimeSpan EditInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the typing indicator is renewed while a run is active (Telegram shows it for about 5 s).</summary>
-    public TimeSpan TypingInterval { get; init; } = TimeSpan.FromSeconds(4);
-
     /// <summary>The long-poll wait of <c>getUpdates</c>, in seconds.</summary>
     public int PollTimeoutSeconds { get; init; } = 25;
 

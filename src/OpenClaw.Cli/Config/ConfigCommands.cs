@@ -15,7 +15,7 @@ namespace OpenClaw.Cli.Config;
 internal static class ConfigCommands
 {
     /// <summary>Builds the command; <paramref name="getEnvironmentVariable"/> replaces the process environment (tests).</summary>
-    public static Command Create(Func<string, string?>? getEnvironmentVariable = null, RpcClientOptions? rpcOptions = null)
+    public static Command Create(Func<string, string?>? getEnvironmentVariable = null)
     {
         var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         ConfigLoader Loader(string? file = null) => file is null
@@ -114,7 +114,7 @@ internal static class ConfigCommands
             return 0;
         });
 
-        return new Command("config", "Show, check and edit openclaw.json.") { path, validate, get, set, unset, schema, CreateShow(environment, rpcOptions ?? new RpcClientOptions()) };
+        return new Command("config", "Show, check and edit openclaw.json.") { path, validate, get, set, unset, schema, CreateShow(environment, new RpcClientOptions()) };
     }
 
     // `config show`: what the running gateway has in force (config.get over RPC), else the file as the gateway would

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using OpenClaw.Cli.Rpc;
 using OpenClaw.Core;
@@ -293,28 +292,9 @@ internal static class UserCommands
         private static async Task<string> PromptAsync(TextWriter error, string prompt)
         {
             await error.WriteAsync(prompt + " (not echoed): ");
-            var typed = new StringBuilder();
-            while (true)
-            {
-                var key = Console.ReadKey(intercept: true);
-                if (key.Key == ConsoleKey.Enter)
-                {
-                    await error.WriteLineAsync();
-                    return typed.ToString();
-                }
-
-                if (key.Key == ConsoleKey.Backspace)
-                {
-                    if (typed.Length > 0)
-                    {
-                        typed.Length--;
-                    }
-                }
-                else if (!char.IsControl(key.KeyChar))
-                {
-                    typed.Append(key.KeyChar);
-                }
-            }
+            var typed = Credentials.CredentialCommands.ReadWithoutEcho();
+            await error.WriteLineAsync();
+            return typed;
         }
     }
 }

@@ -166,9 +166,8 @@ internal sealed partial class ChannelReplySink : IChatEventSink
 
         try
         {
-            using var value = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(
-                new DeliveryFailure("failed", runId, error), Rpc.GatewayJsonContext.Default.DeliveryFailure));
-            await _store.AppendAsync(new StateChanged { SessionKey = key, Key = DeliveryKey, Value = value.RootElement.Clone() }, CancellationToken.None);
+            var value = JsonSerializer.SerializeToElement(new DeliveryFailure("failed", runId, error), Rpc.GatewayJsonContext.Default.DeliveryFailure);
+            await _store.AppendAsync(new StateChanged { SessionKey = key, Key = DeliveryKey, Value = value }, CancellationToken.None);
         }
         catch (Exception ex) when (ex is EventStoreException or ObjectDisposedException)
         {
