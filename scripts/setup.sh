@@ -8,6 +8,9 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The Linux sandbox backend (docs/sandbox.md): without it sandboxed tools fail closed and the escape suite fails.
 if [ "$(uname -s)" = Linux ]; then command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap); fi
+# The shells `openclaw completion` writes scripts for; the completion tests load each script into its real shell.
+command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)
+command -v fish >/dev/null 2>&1 || need_apt+=(fish)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   echo "setup: installing ${need_apt[*]}"
@@ -18,6 +21,12 @@ fi
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (https://dot.net); it was not found on PATH." >&2
   exit 1
+fi
+
+# PowerShell for the completion tests: the NuGet global tool (Debian has no package), kept inside the repository.
+if [ ! -x "$root/.tools/pwsh/pwsh" ]; then
+  echo "setup: installing PowerShell 7.6.9 into .tools/pwsh (for the completion tests)"
+  dotnet tool install --tool-path "$root/.tools/pwsh" PowerShell --version 7.6.9 >/dev/null
 fi
 
 # npm packages the tests use (the json5 reference implementation as an oracle), from the lock file.

@@ -55,7 +55,7 @@ internal static class SecurityAuditCommand
             {
                 foreach (var f in findings)
                 {
-                    await output.WriteLineAsync($"{DoctorCommand.Label(f.Status),-4}  {f.Id,-30} {f.Message}");
+                    await output.WriteLineAsync($"{DoctorCommand.PaintedLabel(output, f.Status)}  {f.Id,-30} {f.Message}");
                     if (f.Fix is not null && f.Status is CheckStatus.Fail or CheckStatus.Warn)
                     {
                         await output.WriteLineAsync($"      {"",-30} fix: {f.Fix}");

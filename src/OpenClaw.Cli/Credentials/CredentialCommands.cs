@@ -98,8 +98,17 @@ internal static class CredentialCommands
         rotate.SetAction(async (result, cancellationToken) => await CliErrors.RunAsync(result, async () =>
         {
             using var store = OpenStore();
-            await store.RotateKeyAsync(cancellationToken: cancellationToken);
-            await result.InvocationConfiguration.Output.WriteLineAsync("credential key rotated.");
+            var total = 0;
+            using (var progress = CliProgress.For(result.InvocationConfiguration.Error))
+            {
+                await store.RotateKeyAsync(progress: new InlineProgress(p =>
+                {
+                    total = p.Total;
+                    progress.Update($"re-encrypting credentials: {p.Done}/{p.Total}", force: p.Done == p.Total);
+                }), cancellationToken: cancellationToken);
+            }
+
+            await result.InvocationConfiguration.Output.WriteLineAsync($"credential key rotated ({total} credential(s) re-encrypted).");
             return 0;
         }));
 
@@ -151,5 +160,11 @@ internal static class CredentialCommands
                 sb.Append(key.KeyChar);
             }
         }
+    }
+
+    /// <summary>Progress reported on the reporting thread, so the line on screen follows the work exactly.</summary>
+    private sealed class InlineProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
     }
 }

@@ -61,7 +61,7 @@ internal static class DoctorCommand
             {
                 foreach (var check in checks)
                 {
-                    await output.WriteLineAsync($"{Label(check.Status),-4}  {check.Id,-22} {check.Message}");
+                    await output.WriteLineAsync($"{PaintedLabel(output, check.Status)}  {check.Id,-22} {check.Message}");
                     if (check.Fix is not null && check.Status is CheckStatus.Fail or CheckStatus.Warn)
                     {
                         await output.WriteLineAsync($"      {"",-22} fix: {check.Fix}");
@@ -247,6 +247,15 @@ internal static class DoctorCommand
                 "stop it, or choose another port: openclaw config set gateway.port <port>");
         }
     }
+
+    /// <summary>The status word padded to one width, coloured at a terminal (<see cref="CliStyle"/>).</summary>
+    internal static string PaintedLabel(TextWriter output, CheckStatus status) => CliStyle.Paint(output, Label(status).PadRight(4), status switch
+    {
+        CheckStatus.Ok => Tone.Good,
+        CheckStatus.Warn => Tone.Warning,
+        CheckStatus.Fail => Tone.Bad,
+        _ => Tone.Muted,
+    });
 
     internal static string Label(CheckStatus status) => status switch
     {

@@ -314,6 +314,7 @@ internal static class SessionCommands
 
         var count = 0L;
         var documents = new List<JsonDocument>();
+        using var progress = CliProgress.For(error);
         await ReadEventsAsync(source, key, 0, int.MaxValue, documents, async page =>
         {
             foreach (var e in page)
@@ -324,8 +325,13 @@ internal static class SessionCommands
             count += page.Count;
             documents.ForEach(d => d.Dispose());
             documents.Clear();
-            if (count >= EventsPage)
+            if (progress.Live)
             {
+                progress.Update($"exporting: {count} events…");
+            }
+            else if (count >= EventsPage)
+            {
+                // Redirected: a line per page of a long export, so a log shows it moving.
                 await error.WriteLineAsync($"exporting: {count} events…");
             }
         }, cancellationToken);

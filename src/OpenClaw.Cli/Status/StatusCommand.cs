@@ -54,7 +54,7 @@ internal static class StatusCommand
         var report = gateway.Running
             ? await OnlineAsync(gateway, environment, tokenEnv, options, time, error, cancellationToken)
             : await OfflineAsync(gateway, paths, environment, time, cancellationToken);
-        await output.WriteAsync(json ? Json(report) : Text(report));
+        await output.WriteAsync(json ? Json(report) : Text(report, CliStyle.Enabled(output)));
         return !gateway.Running ? CliExit.GatewayNotRunning : report.Complete ? CliExit.Success : CliExit.Failure;
     }
 
@@ -171,27 +171,28 @@ internal static class StatusCommand
     };
 
     /// <summary>The summary as text, one labelled block per part.</summary>
-    internal static string Text(StatusReport report)
+    internal static string Text(StatusReport report, bool colour = false)
     {
+        string P(string word, Tone tone) => colour ? CliStyle.Paint(word, tone) : word;
         var text = new StringBuilder();
         var gateway = report.Gateway;
         if (gateway.Running)
         {
             var memory = report.MemoryBytes is { } bytes ? $", memory {bytes / (1024.0 * 1024.0):0.0} MiB" : string.Empty;
-            Line(text, "gateway", $"running at {GatewayProbe.Display(gateway.BaseUrl!)} (version {gateway.Version}, pid {gateway.Info!.Pid.ToString(CultureInfo.InvariantCulture)}, up {GatewayProbe.Uptime(gateway.UptimeSeconds ?? 0)}{memory})");
+            Line(text, "gateway", $"{P("running", Tone.Good)} at {GatewayProbe.Display(gateway.BaseUrl!)} (version {gateway.Version}, pid {gateway.Info!.Pid.ToString(CultureInfo.InvariantCulture)}, up {GatewayProbe.Uptime(gateway.UptimeSeconds ?? 0)}{memory})");
         }
         else
         {
-            Line(text, "gateway", "not running: " + gateway.Problem);
+            Line(text, "gateway", P("not running", Tone.Bad) + ": " + gateway.Problem);
         }
 
         Lines(text, "agents", report.Agents.Select(a => $"{a.Id}: {a.Model}, sandbox {a.Sandbox}"), "none configured");
         Lines(text, "providers", report.Providers.Select(p => p.HasKey switch
         {
             null => $"{p.Name}: key unknown",
-            true => p.Auth == "oauth" ? $"{p.Name}: signed in" : $"{p.Name}: key present",
+            true => p.Auth == "oauth" ? $"{p.Name}: {P("signed in", Tone.Good)}" : $"{p.Name}: {P("key present", Tone.Good)}",
             false when p.Auth == "none" => $"{p.Name}: no key needed",
-            false => $"{p.Name}: key missing" + (p.Problem is null ? string.Empty : " — " + p.Problem),
+            false => $"{p.Name}: {P("key missing", Tone.Bad)}" + (p.Problem is null ? string.Empty : " — " + p.Problem),
         }), "none configured");
         if (!gateway.Running)
         {
@@ -204,8 +205,8 @@ internal static class StatusCommand
             if (report.Channels is { } channels)
             {
                 Lines(text, "channels", channels.Select(c => !c.Enabled ? $"{c.Id}: off"
-                    : c.Error is { } problem ? $"{c.Id}: error — {problem}"
-                    : c.Connected ? $"{c.Id}: connected" : $"{c.Id}: not connected"), "none");
+                    : c.Error is { } problem ? $"{c.Id}: {P("error", Tone.Bad)} — {problem}"
+                    : c.Connected ? $"{c.Id}: {P("connected", Tone.Good)}" : $"{c.Id}: {P("not connected", Tone.Warning)}"), "none");
             }
 
             if (report.Sessions is var (total, active))

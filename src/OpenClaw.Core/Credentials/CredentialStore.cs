@@ -199,8 +199,11 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
     /// Re-encrypts every secret under a new key: a new random master.key, or (with a master password) a new salt,
     /// optionally for <paramref name="newMasterPassword"/>. Crash-safe: a crash leaves every secret readable.
     /// </summary>
+    /// <param name="newMasterPassword">The new master password, or null to keep the current kind of key.</param>
+    /// <param name="progress">Told (secrets re-encrypted, total) as the rotation goes, synchronously on the rotating thread.</param>
+    /// <param name="cancellationToken">Stops the rotation; a stop half-way is rolled back or forward on the next open.</param>
     /// <exception cref="OpenClawException">A stored secret cannot be decrypted (nothing is changed then).</exception>
-    public async Task RotateKeyAsync(Secret? newMasterPassword = null, CancellationToken cancellationToken = default)
+    public async Task RotateKeyAsync(Secret? newMasterPassword = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         RefuseIfReadOnly();
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
@@ -242,12 +245,15 @@ public sealed partial class CredentialStore : ICredentialReader, IDisposable
             RotationFault?.Invoke(RotationStep.NextKeyWritten);
 
             // 2. Each secret re-encrypted into a side file; the live files are untouched.
+            var done = 0;
+            progress?.Report((done, values.Count));
             foreach (var (name, value) in values)
             {
                 var file = CredentialFormat.Encrypt(newKey, name, value);
                 await AtomicFile.WriteAsync(FilePath(name) + SideFileExtension, file, overwrite: true, null, cancellationToken)
                     .ConfigureAwait(false);
                 RotationFault?.Invoke(RotationStep.SideFileWritten);
+                progress?.Report((++done, values.Count));
             }
 
             // 3. Commit: one atomic rename makes the new key authoritative (roll forward on open from here).

@@ -37,7 +37,10 @@ internal sealed class PtyProcess : IDisposable
     public static bool Available => File.Exists("/usr/bin/script") || File.Exists("/bin/script");
 
     /// <summary>Starts <c>openclaw</c> with <paramref name="args"/> at a pseudo-terminal over a state directory.</summary>
-    public static PtyProcess Start(string stateDir, params string[] args)
+    public static PtyProcess Start(string stateDir, params string[] args) => Start(stateDir, null, args);
+
+    /// <summary>Starts <c>openclaw</c> with <paramref name="args"/> at a pseudo-terminal, with extra environment variables.</summary>
+    public static PtyProcess Start(string stateDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var command = string.Join(' ', new[] { DotnetHost(), Path.Combine(AppContext.BaseDirectory, "openclaw.dll") }.Concat(args).Select(Quote));
         var info = new ProcessStartInfo("script")
@@ -57,6 +60,12 @@ internal sealed class PtyProcess : IDisposable
         info.Environment.Remove("OPENCLAW_GATEWAY_TOKEN");
         info.Environment.Remove("OPENCLAW_CONFIG_PATH");
         info.Environment.Remove("OPENCLAW_MASTER_PASSWORD");
+        info.Environment.Remove("NO_COLOR");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return new PtyProcess(Process.Start(info)!);
     }
 

@@ -68,7 +68,7 @@ public sealed class CredentialStorePasswordTests : IDisposable
         await store.SetAsync("openai", new Secret("sk-pw"), _ct);
         var oldKdf = await File.ReadAllTextAsync(KdfFile, _ct);
 
-        await store.RotateKeyAsync(new Secret("a new passphrase"), _ct);
+        await store.RotateKeyAsync(new Secret("a new passphrase"), cancellationToken: _ct);
 
         Assert.NotEqual(oldKdf, await File.ReadAllTextAsync(KdfFile, _ct));
         Assert.Equal("sk-pw", (await store.GetAsync("openai", _ct))?.Reveal());
@@ -84,7 +84,7 @@ public sealed class CredentialStorePasswordTests : IDisposable
         var store = _env.Open(CredentialTestStore.CheapPassword);
         await store.SetAsync("openai", new Secret("sk-pw"), _ct);
 
-        await store.RotateKeyAsync(new Secret("a new passphrase"), _ct);
+        await store.RotateKeyAsync(new Secret("a new passphrase"), cancellationToken: _ct);
         await store.RotateKeyAsync(cancellationToken: _ct);
 
         Assert.Equal("sk-pw", (await _env.Open(CredentialTestStore.Password("a new passphrase")).GetAsync("openai", _ct))?.Reveal());
@@ -101,7 +101,7 @@ public sealed class CredentialStorePasswordTests : IDisposable
         await store.SetAsync("b", new Secret("2"), _ct);
         store.RotationFault = s => _ = s == RotationStep.SideFileCommitted ? throw new InjectedCrashException() : 0;
 
-        await Assert.ThrowsAsync<InjectedCrashException>(() => store.RotateKeyAsync(new Secret("a new passphrase"), _ct));
+        await Assert.ThrowsAsync<InjectedCrashException>(() => store.RotateKeyAsync(new Secret("a new passphrase"), cancellationToken: _ct));
         store.RotationFault = null;
 
         Assert.Equal("1", (await store.GetAsync("a", _ct))?.Reveal());

@@ -37,7 +37,7 @@ public sealed class CredentialStoreReadOnlyTests : IDisposable
         var set = await Assert.ThrowsAsync<OpenClawException>(() => reader.SetAsync("openai", new Secret("sk-2"), _ct));
         Assert.Contains("read-only", set.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<OpenClawException>(() => reader.DeleteAsync("openai", _ct));
-        await Assert.ThrowsAsync<OpenClawException>(() => reader.RotateKeyAsync(null, _ct));
+        await Assert.ThrowsAsync<OpenClawException>(() => reader.RotateKeyAsync(null, cancellationToken: _ct));
         Assert.Equal("sk-1", (await reader.GetAsync("openai", _ct))?.Reveal());
     }
 }

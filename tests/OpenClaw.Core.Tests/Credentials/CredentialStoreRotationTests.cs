@@ -146,6 +146,18 @@ public sealed class CredentialStoreRotationTests : IDisposable
     }
 
     [Fact]
+    public async Task RotateKeyAsync_ReportsEachSecretReEncrypted_InOrder()
+    {
+        var store = _env.Open();
+        await SeedAsync(store);
+        var reports = new List<(int Done, int Total)>();
+
+        await store.RotateKeyAsync(progress: new InlineProgress(reports.Add), cancellationToken: _ct);
+
+        Assert.Equal([(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)], reports);
+    }
+
+    [Fact]
     public async Task RotateKeyAsync_ADamagedSecret_IsRefusedAndChangesNothing()
     {
         await SeedAsync(_env.Open());
@@ -168,7 +180,7 @@ public sealed class CredentialStoreRotationTests : IDisposable
         var store = _env.Open();
         await SeedAsync(store);
 
-        var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.RotateKeyAsync(new Secret("pw"), _ct));
+        var ex = await Assert.ThrowsAsync<OpenClawException>(() => store.RotateKeyAsync(new Secret("pw"), cancellationToken: _ct));
 
         Assert.Contains("uses master.key, not a master password", ex.Message, StringComparison.Ordinal);
         await AssertAllReadAsync(_env.Open());
@@ -188,5 +200,10 @@ public sealed class CredentialStoreRotationTests : IDisposable
         {
             Assert.Equal(value, (await store.GetAsync(name, _ct))?.Reveal());
         }
+    }
+
+    private sealed class InlineProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
     }
 }

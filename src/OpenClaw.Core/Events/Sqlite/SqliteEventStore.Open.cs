@@ -59,6 +59,11 @@ public sealed partial class SqliteEventStore
             Execute(connection, "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;");
             for (var step = version; step < EventSchema.CurrentVersion; step++)
             {
+                // Said before the step starts: a step can rewrite every event (v2 indexes all message text), and on a
+                // large store the gateway would otherwise sit silent at start for as long as that takes.
+                var events = step == 0 ? 0L : Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM events"), System.Globalization.CultureInfo.InvariantCulture);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                Log.Migrating(logger, path, step, step + 1, events);
                 Execute(connection, "BEGIN IMMEDIATE");
                 try
                 {
@@ -80,7 +85,8 @@ public sealed partial class SqliteEventStore
                     throw;
                 }
 
-                Log.Migrated(logger, path, step, step + 1);
+                var elapsedMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                Log.Migrated(logger, path, step, step + 1, elapsedMs);
             }
 
             RequireTables(connection, path);
@@ -313,8 +319,11 @@ public sealed partial class SqliteEventStore
         [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Event store {Path} opened at seq {LastSeq}")]
         public static partial void Opened(ILogger logger, string path, long lastSeq);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Event store {Path} migrated from schema version {From} to {To}")]
-        public static partial void Migrated(ILogger logger, string path, int from, int to);
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Event store {Path} migrated from schema version {From} to {To} in {ElapsedMs} ms")]
+        public static partial void Migrated(ILogger logger, string path, int from, int to, long elapsedMs);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Upgrading event store {Path} from schema version {From} to {To} ({Events} events); a large store takes a while, do not stop the gateway")]
+        public static partial void Migrating(ILogger logger, string path, int from, int to, long events);
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Event store checkpoint failed; it is retried later")]
         public static partial void CheckpointFailed(ILogger logger, Exception exception);
