@@ -114,6 +114,8 @@ internal static class OnboardCommand
             await output.WriteLineAsync("  openclaw doctor --probe      check the setup (and that the keys are accepted)");
             await output.WriteLineAsync("  openclaw gateway run         start the gateway in the foreground");
             await output.WriteLineAsync("  openclaw daemon install      or run it as a background service");
+            await output.WriteLineAsync("  openclaw status              then: is it up, are the keys there");
+            await output.WriteLineAsync("  openclaw dashboard           the web dashboard's address; sign in with `openclaw gateway token`");
             return CliExit.Success;
         }));
         return command;
