@@ -57,6 +57,11 @@ public sealed class ToolParameterSchema
             return ValidationResult.FromErrors(
                 [new ValidationError("", "a 'pattern' in the tool's schema took too long to match these parameters; the call is refused.")]);
         }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json will not decode a string holding a lone surrogate escape ("\ud800").
+            return ValidationResult.FromErrors([new ValidationError("", "the parameters contain text that is not valid Unicode.")]);
+        }
         catch (SchemaTooDeepException)
         {
             return ValidationResult.FromErrors(

@@ -216,6 +216,13 @@ public sealed class ToolParameterSchemaKeywordTests
         Assert.Equal("value should be {\"a\":1}.", Check("""{"const":{"a":1}}""", "2").ToString());
     }
 
+    [Theory]
+    [InlineData("""{"maxLength":3}""")]
+    [InlineData("""{"pattern":"^a"}""")]
+    [InlineData("""{"enum":["\\ud800","b"]}""")]
+    public void Validate_LoneSurrogateEscape_IsInvalidInputNotACrash(string schema) =>
+        Assert.Equal("the parameters contain text that is not valid Unicode.", Check(schema, "\"a\\ud800\"").ToString());
+
     [Fact]
     public void Validate_SelfReferenceThatNeverDescends_IsRefusedNotAStackOverflow()
     {
