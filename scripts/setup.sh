@@ -20,7 +20,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# npm packages the tests use (the json5 reference implementation as an oracle), from the lock file.
+# npm packages the tests use (the json5 and ajv reference implementations as oracles), from the lock file.
 for dir in tests/oracle; do
   if [ -f "$root/$dir/package-lock.json" ] && [ ! -d "$root/$dir/node_modules" ]; then
     echo "setup: npm ci in $dir"
