@@ -32,7 +32,8 @@ public sealed class ToolParameterSchema
         JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(schemaJson);
+            // A keyword given twice would be read one way by the model's provider and perhaps another way here: refused.
+            using var doc = JsonDocument.Parse(schemaJson, new JsonDocumentOptions { AllowDuplicateProperties = false });
             root = doc.RootElement.Clone();
         }
         catch (JsonException ex)

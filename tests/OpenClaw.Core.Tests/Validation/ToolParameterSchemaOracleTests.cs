@@ -10,8 +10,8 @@ namespace OpenClaw.Core.Tests.Validation;
 
 /// <summary>
 /// Differential test against ajv 8 (its 2020-12 class; installed in tests/oracle): hundreds of generated schemas over
-/// the supported vocabulary, each with several values, must get the same valid/invalid verdict from both. Node.js is
-/// required.
+/// the supported vocabulary, each with several values, must get the same valid/invalid verdict from both, and a
+/// schema with a malformed keyword value must be refused by both. Node.js is required.
 /// </summary>
 /// <remarks>
 /// The generator stays where the two are meant to agree: multipleOf divisors are exact in binary (ajv divides doubles,
@@ -38,6 +38,7 @@ public sealed class ToolParameterSchemaOracleTests
         var count = 0;
         var valid = 0;
         var invalid = 0;
+        var refused = 0;
         for (var i = 0; i < cases.Count; i++)
         {
             var (schemaText, instances) = cases[i];
@@ -56,6 +57,7 @@ public sealed class ToolParameterSchemaOracleTests
             var agree = ours.StartsWith("refused", StringComparison.Ordinal) ? theirs.StartsWith("refused", StringComparison.Ordinal) : ours == theirs;
             valid += theirs.Count(c => c == '1');
             invalid += theirs.StartsWith("ok ", StringComparison.Ordinal) ? theirs.Count(c => c == '0') : 0;
+            refused += theirs.StartsWith("refused", StringComparison.Ordinal) ? 1 : 0;
             if (!agree && ++count <= 10)
             {
                 mismatches.Append("\n  schema ").Append(schemaText)
@@ -68,9 +70,10 @@ public sealed class ToolParameterSchemaOracleTests
         Assert.True(count == 0, $"{count} of {cases.Count} schemas get a different verdict from ajv:{mismatches}");
 
         // Both verdicts must be common, or agreement proves little.
-        TestContext.Current.TestOutputHelper?.WriteLine($"{cases.Count} schemas: {valid} values valid, {invalid} invalid");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{cases.Count} schemas ({refused} refused): {valid} values valid, {invalid} invalid");
         Assert.InRange(valid, 600, int.MaxValue);
         Assert.InRange(invalid, 600, int.MaxValue);
+        Assert.InRange(refused, 20, 120);
     }
 
     /// <summary>One verdict per case from tests/oracle/schema-oracle.mjs: "ok" and a 1/0 per value, or "refused".</summary>
@@ -159,6 +162,13 @@ public sealed class ToolParameterSchemaOracleTests
         private static readonly string[] s_bounds = ["-1", "0", "0.5", "1", "2", "2.5", "3", "10"];
         private static readonly string[] s_divisors = ["1", "2", "3", "0.5", "0.25"];
         private static readonly string[] s_patterns = ["^a", "b$", "^[a-c]*$", "x", "^[ab]?$", "[0-9]", "^(a|b)+$", "^$"];
+        private static readonly string[] s_malformed =
+        [
+            "\"minLength\":-1", "\"maxItems\":1.5", "\"type\":\"float\"", "\"type\":[]", "\"type\":[\"string\",\"string\"]",
+            "\"required\":\"a\"", "\"required\":[\"a\",\"a\"]", "\"multipleOf\":0", "\"enum\":\"x\"", "\"uniqueItems\":1",
+            "\"allOf\":[]", "\"properties\":[]", "\"pattern\":\"(\"", "\"minimum\":\"1\"", "\"not\":3", "\"items\":\"x\"",
+        ];
+
         private static readonly string[] s_types = ["null", "boolean", "object", "array", "number", "string", "integer"];
 
         public (string Schema, string[] Instances) Case()
@@ -171,7 +181,17 @@ public sealed class ToolParameterSchemaOracleTests
                 first = false;
             }
 
-            foreach (var keyword in Keywords(3, allowRef: true, hasDefs: !first))
+            var keywords = Keywords(3, allowRef: true, hasDefs: !first);
+            if (random.Next(10) == 0)
+            {
+                // A malformed value: both must refuse the schema.
+                var malformed = Pick(s_malformed);
+                var name = malformed[..(malformed.IndexOf(':', StringComparison.Ordinal) + 1)];
+                keywords.RemoveAll(k => k.StartsWith(name, StringComparison.Ordinal));
+                keywords.Insert(random.Next(keywords.Count + 1), malformed);
+            }
+
+            foreach (var keyword in keywords)
             {
                 schema.Append(first ? "" : ",").Append(keyword);
                 first = false;

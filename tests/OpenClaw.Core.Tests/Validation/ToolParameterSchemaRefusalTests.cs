@@ -60,6 +60,17 @@ public sealed class ToolParameterSchemaRefusalTests
         Assert.Equal("invalid tool parameter schema: " + expected, ex.Message[..Math.Min(ex.Message.Length, 31 + expected.Length)]);
     }
 
+    [Theory]
+    [InlineData("""{"type":"string","type":"integer"}""", "type")]
+    [InlineData("""{"properties":{"a":{"maxLength":1,"maxLength":5}}}""", "maxLength")]
+    public void Parse_KeywordGivenTwice_IsRefused(string schema, string keyword)
+    {
+        var ex = Assert.Throws<OpenClawException>(() => ToolParameterSchema.Parse(schema));
+
+        Assert.StartsWith("invalid tool parameter schema: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(keyword, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_UnusedDefinition_IsCheckedToo() =>
         Assert.Throws<OpenClawException>(() => ToolParameterSchema.Parse("""{"$defs":{"unused":{"minLength":"x"}},"type":"string"}"""));
