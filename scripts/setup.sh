@@ -29,9 +29,11 @@ if [ ! -x "$root/.tools/pwsh/pwsh" ]; then
   dotnet tool install --tool-path "$root/.tools/pwsh" PowerShell --version 7.6.9 >/dev/null
 fi
 
-# npm packages the tests use (the json5 reference implementation as an oracle), from the lock file.
+# npm packages the tests use (the json5 and ajv reference implementations as oracles), from the lock file; again
+# whenever the lock file is newer than what was installed (a pull that added a package).
 for dir in tests/oracle; do
-  if [ -f "$root/$dir/package-lock.json" ] && [ ! -d "$root/$dir/node_modules" ]; then
+  if [ -f "$root/$dir/package-lock.json" ] && { [ ! -f "$root/$dir/node_modules/.package-lock.json" ] ||
+       [ "$root/$dir/package-lock.json" -nt "$root/$dir/node_modules/.package-lock.json" ]; }; then
     echo "setup: npm ci in $dir"
     (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -1121,18 +1121,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             ? $"The tool '{tool}' is off for agent '{agent.Id}'; set agents.{agent.Id}.tools.webFetch.enabled to true to allow it."
             : $"The tool '{tool}' is not allowed for agent '{agent.Id}' (agents.{agent.Id}.tools.allow/deny).";
 
-    // The schema library throws on some strings it cannot measure (a lone surrogate escape): that is invalid input.
-    private static Core.Validation.ValidationResult Validate(IAgentTool tool, JsonElement parameters)
-    {
-        try
-        {
-            return tool.Schema.Validate(parameters);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
-        {
-            return Core.Validation.ValidationResult.FromErrors([new Core.Validation.ValidationError("", "the parameters contain text that is not valid Unicode.")]);
-        }
-    }
+    // Never throws: a value the schema cannot judge (a lone surrogate escape) is an invalid call (ToolParameterSchema).
+    private static Core.Validation.ValidationResult Validate(IAgentTool tool, JsonElement parameters) => tool.Schema.Validate(parameters);
 
     private static string Describe(Core.Validation.ValidationResult validation) =>
         string.Join("; ", validation.Errors.Take(5).Select(e => (e.Path.Length == 0 ? "" : e.Path + ": ") + e.Message));

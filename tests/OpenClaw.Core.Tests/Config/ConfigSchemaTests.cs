@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Json.Schema;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core.Config;
+using OpenClaw.Core.Validation;
 
 namespace OpenClaw.Core.Tests.Config;
 
@@ -531,15 +531,15 @@ public sealed class ConfigSchemaTests
     [Fact]
     public void ToJsonSchema_AcceptsTheEffectiveDefaultsAndRejectsUnknownKeys()
     {
-        var schema = JsonSchema.FromText(ConfigSchema.ToJsonSchema());
+        var schema = ToolParameterSchema.Parse(ConfigSchema.ToJsonSchema());
         var defaults = JsonDocument.Parse(ConfigSchema.ToJson(TestConfig.Valid("{}"))).RootElement;
         var typo = JsonDocument.Parse("""{ "gateway": { "prot": 1 } }""").RootElement;
         var badEnum = JsonDocument.Parse("""{ "logging": { "level": "loud" } }""").RootElement;
 
-        var result = schema.Evaluate(defaults, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        Assert.True(result.IsValid, JsonSerializer.Serialize((result.Details ?? []).Where(d => d.Errors is not null).Select(d => d.InstanceLocation + " " + string.Join(";", d.Errors!.Values))));
-        Assert.False(schema.Evaluate(typo).IsValid);
-        Assert.False(schema.Evaluate(badEnum).IsValid);
+        var result = schema.Validate(defaults);
+        Assert.True(result.IsValid, result.ToString());
+        Assert.False(schema.Validate(typo).IsValid);
+        Assert.False(schema.Validate(badEnum).IsValid);
     }
 
     [Fact]
