@@ -8,6 +8,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The Linux sandbox backend (docs/sandbox.md): without it sandboxed tools fail closed and the escape suite fails.
 if [ "$(uname -s)" = Linux ]; then command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap); fi
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
+if [ "$(uname -s)" = Linux ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   echo "setup: installing ${need_apt[*]}"
@@ -21,7 +23,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # npm packages the tests use (the json5 reference implementation as an oracle), from the lock file.
-for dir in tests/oracle; do
+# The dashboard (ui/) likewise: the gateway's build runs its Vite build, the browser tests use playwright-core.
+for dir in tests/oracle ui; do
   if [ -f "$root/$dir/package-lock.json" ] && [ ! -d "$root/$dir/node_modules" ]; then
     echo "setup: npm ci in $dir"
     (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)

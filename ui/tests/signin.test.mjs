@@ -1,0 +1,71 @@
+// Signing in with the gateway token, a wrong token, and the shell a signed-in user sees.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, screenshot, signIn, startGateway, watchPage, Timeout } from './harness.mjs';
+
+describe('sign in', () => {
+  let gateway;
+  let browser;
+
+  before(async () => {
+    gateway = await startGateway();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  test('a visitor is sent to sign-in, and the right token opens the overview', async () => {
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+
+    await page.goto(`${gateway.url}/sessions`);
+    await page.waitForURL(/\/signin/, { timeout: Timeout });
+    await page.getByTestId('token').waitFor();
+    await screenshot(page, 'signin');
+    await signIn(page, gateway);
+
+    await page.getByRole('heading', { name: 'Overview' }).waitFor({ timeout: Timeout });
+    await page.getByTestId('status-cards').waitFor({ timeout: Timeout });
+    assert.equal(await page.getByTestId('connection').getAttribute('data-state'), 'open');
+    // Never in the URL, never in localStorage.
+    assert.ok(!page.url().includes(gateway.token));
+    assert.ok(!(await page.evaluate(() => JSON.stringify({ ...localStorage }))).includes(gateway.token));
+    await screenshot(page, 'overview');
+    assert.deepEqual(seen.errors, []);
+    await page.close();
+  });
+
+  test('a wrong token shows an error and stays on sign-in', async () => {
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    await page.goto(`${gateway.url}/signin`);
+
+    await page.getByTestId('token').fill('not-the-token');
+    await page.getByTestId('signin-submit').click();
+
+    const error = page.getByTestId('signin-error');
+    await error.waitFor({ timeout: Timeout });
+    assert.match(await error.innerText(), /not accepted/);
+    assert.match(page.url(), /\/signin$/);
+    await screenshot(page, 'signin-wrong-token');
+    // The refused WebSocket connect is not a page error; nothing else may be.
+    assert.deepEqual(seen.errors.filter((e) => !e.includes('WebSocket')), []);
+    await page.close();
+  });
+
+  test('a reload keeps the sign-in (session storage) and sign-out ends it', async () => {
+    const page = await browser.newPage();
+    await signIn(page, gateway);
+    await page.reload();
+    await page.locator('[data-test="connection"][data-state="open"]').waitFor({ timeout: Timeout });
+
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/signin/, { timeout: Timeout });
+    await page.goto(`${gateway.url}/config`);
+    await page.waitForURL(/\/signin/, { timeout: Timeout });
+    await page.close();
+  });
+});
