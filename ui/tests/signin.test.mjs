@@ -56,6 +56,33 @@ describe('sign in', () => {
     await page.close();
   });
 
+  test('a user signs in with username and password and sees their name', async () => {
+    await gateway.rpc('users.create', { username: 'ada', password: 'correct-horse-battery', role: 'operator' });
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    await page.goto(`${gateway.url}/signin`);
+    await page.getByTestId('tab-password').click();
+
+    await page.getByTestId('username').fill('ada');
+    await page.getByTestId('password').fill('wrong-password');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('signin-error').waitFor({ timeout: Timeout });
+    assert.match(await page.getByTestId('signin-error').innerText(), /Wrong username or password/);
+
+    await page.getByTestId('password').fill('correct-horse-battery');
+    await page.getByTestId('signin-submit').click();
+    await page.waitForURL(`${gateway.url}/`, { timeout: Timeout });
+    await page.locator('[data-test="connection"][data-state="open"]').waitFor({ timeout: Timeout });
+    assert.equal(await page.locator('.who').innerText(), 'ada');
+    // An operator is not offered the admin-only Users page.
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+    assert.ok(!stored.includes('correct-horse-battery'));
+    assert.ok(!page.url().includes('token'));
+    assert.deepEqual(seen.errors.filter((e) => !e.includes('WebSocket')), []);
+    await page.close();
+  });
+
   test('a reload keeps the sign-in (session storage) and sign-out ends it', async () => {
     const page = await browser.newPage();
     await signIn(page, gateway);
@@ -66,6 +93,52 @@ describe('sign in', () => {
     await page.waitForURL(/\/signin/, { timeout: Timeout });
     await page.goto(`${gateway.url}/config`);
     await page.waitForURL(/\/signin/, { timeout: Timeout });
+    await page.close();
+  });
+});
+
+describe('sign in when the gateway refuses or is away', () => {
+  let gateway;
+  let browser;
+
+  before(async () => {
+    gateway = await startGateway({ config: { gateway: { limits: { authFailuresPerMinute: 2 } } } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  test('too many wrong tokens are told to wait, with the time', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/signin`);
+    const error = page.getByTestId('signin-error');
+    let text = '';
+    for (let attempt = 0; attempt < 4 && !/Too many attempts/.test(text); attempt++) {
+      await page.getByTestId('token').fill(`wrong-${attempt}`);
+      await page.getByTestId('signin-submit').click();
+      await page.getByTestId('signin-submit').filter({ hasText: 'Sign in' }).waitFor({ timeout: Timeout });
+      text = await error.innerText();
+    }
+    assert.match(text, /Too many attempts\. Try again in \d+ s\./);
+    await screenshot(page, 'signin-rate-limited');
+    await page.close();
+  });
+
+  test('an unreachable gateway is said to be unreachable', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/signin`);
+    await gateway.stopProcess();
+    try {
+      await page.getByTestId('token').fill(gateway.token);
+      await page.getByTestId('signin-submit').click();
+      await page.getByTestId('signin-error').waitFor({ timeout: Timeout });
+      assert.match(await page.getByTestId('signin-error').innerText(), /cannot be reached/);
+    } finally {
+      await gateway.start();
+    }
     await page.close();
   });
 });
