@@ -11,6 +11,8 @@ if [ "$(uname -s)" = Linux ]; then command -v bwrap >/dev/null 2>&1 || need_apt+
 # The shells `openclaw completion` writes scripts for; the completion tests load each script into its real shell.
 command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)
 command -v fish >/dev/null 2>&1 || need_apt+=(fish)
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
+if [ "$(uname -s)" = Linux ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   echo "setup: installing ${need_apt[*]}"
@@ -31,7 +33,8 @@ fi
 
 # npm packages the tests use (the json5 and ajv reference implementations as oracles), from the lock file; again
 # whenever the lock file is newer than what was installed (a pull that added a package).
-for dir in tests/oracle; do
+# The dashboard (ui/) likewise: the gateway's build runs its Vite build, the browser tests use playwright-core.
+for dir in tests/oracle ui; do
   if [ -f "$root/$dir/package-lock.json" ] && { [ ! -f "$root/$dir/node_modules/.package-lock.json" ] ||
        [ "$root/$dir/package-lock.json" -nt "$root/$dir/node_modules/.package-lock.json" ]; }; then
     echo "setup: npm ci in $dir"

@@ -11,17 +11,9 @@ using OpenClaw.Ipc.Dispatch;
 
 namespace OpenClaw.Gateway.Health;
 
-/// <summary><c>/health/ready</c>, <c>/metrics</c> and the placeholder page at <c>/</c>.</summary>
+/// <summary><c>/health/ready</c> and <c>/metrics</c> (the dashboard at <c>/</c> is in Dashboard/).</summary>
 internal static class StatusEndpoints
 {
-    private const string Placeholder = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>OpenClaw gateway</title></head>
-        <body><h1>OpenClaw gateway</h1>
-        <p>The gateway is running. The dashboard is not part of this build yet; use the <code>openclaw</code> CLI, or JSON-RPC at
-        <code>POST /rpc</code> and <code>GET /ws</code>.</p></body></html>
-        """;
-
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints)
     {
         var readiness = endpoints.ServiceProvider.GetRequiredService<GatewayReadiness>();
@@ -29,12 +21,6 @@ internal static class StatusEndpoints
             ? Results.Text("ready", "text/plain")
             : Results.Text("starting", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
         endpoints.MapGet("/metrics", MetricsAsync);
-        endpoints.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; frame-ancestors 'none'";
-            context.Response.Headers.CacheControl = "no-store";
-            return Results.Content(Placeholder, "text/html; charset=utf-8");
-        });
         return endpoints;
     }
 

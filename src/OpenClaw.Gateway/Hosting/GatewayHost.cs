@@ -20,6 +20,7 @@ using OpenClaw.Gateway.Events;
 using OpenClaw.Gateway.Auth;
 using OpenClaw.Gateway.Channels;
 using OpenClaw.Gateway.Chat;
+using OpenClaw.Gateway.Dashboard;
 using OpenClaw.Gateway.Health;
 using OpenClaw.Gateway.Methods;
 using OpenClaw.Gateway.Rpc;
@@ -141,6 +142,7 @@ public static partial class GatewayHost
         builder.Services.AddSingleton<IRpcMethodGroup, ProvidersMethods>();
         builder.Services.AddAgents(config);
         builder.Services.AddChannels(paths, config);
+        builder.Services.AddDashboard();
         configureServices?.Invoke(builder.Services);
 
         // Registered through a factory so the container owns it and closes it (and its lock) when the app is disposed.
@@ -192,6 +194,7 @@ public static partial class GatewayHost
         app.MapStatus();
         app.MapJsonRpc();
         app.MapChannelHooks();
+        app.MapDashboard();
         var readiness = app.Services.GetRequiredService<GatewayReadiness>();
         app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
 
