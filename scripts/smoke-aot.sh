@@ -36,6 +36,17 @@ body=$(curl -fsS "$address/health")
 echo "smoke: $address/health -> $body"
 echo "$body" | grep -q '"status":"ok"'
 
+# The dashboard is embedded in the published binary: index.html with its CSP and no caching, and the script it links.
+headers=$(curl -fsS -D - -o "$state/index.html" "$address/")
+echo "$headers" | grep -qi '^content-security-policy:.*script-src .self.' || { echo "smoke: / has no CSP"; echo "$headers"; exit 1; }
+echo "$headers" | grep -qi '^cache-control: no-store' || { echo "smoke: index.html is cacheable"; echo "$headers"; exit 1; }
+asset=$(grep -oE '/assets/[^"]+\.js' "$state/index.html" | head -1)
+[ -n "$asset" ] || { echo "smoke: index.html links no script"; cat "$state/index.html"; exit 1; }
+asset_headers=$(curl -fsS -D - -o /dev/null "$address$asset")
+echo "$asset_headers" | grep -qi '^cache-control: public, max-age=31536000, immutable' \
+  || { echo "smoke: $asset is not served as an immutable asset"; echo "$asset_headers"; exit 1; }
+echo "smoke: dashboard / and $asset ok"
+
 # The published binary's JSON-RPC paths (source-generated JSON, Argon2, SQLite, WebSocket and framing all run here
 # under NativeAOT, where a missing serializer or trimmed type would only show at run time).
 export OPENCLAW_STATE_DIR="$state"
