@@ -40,7 +40,7 @@ describe('admin views', () => {
     await page.getByRole('link', { name: 'Agents' }).click();
     const card = page.getByTestId('agent-default');
     await card.waitFor({ timeout: Timeout });
-    assert.equal(await card.getByTestId('agent-model').innerText(), 'fake');
+    assert.equal(await card.getByTestId('agent-model').innerText(), 'fake/fake');
     assert.equal(await card.getByTestId('agent-provider').innerText(), 'fake');
     assert.match(await card.getByTestId('sandbox-level').innerText(), /sandbox: \w+/);
     assert.match(await card.getByTestId('agent-tools').innerText(), /read_file/);
@@ -169,9 +169,11 @@ describe('admin views', () => {
     assert.ok((await page.getByTestId('chart-model').getByTestId('bar').count()) >= 1);
     await page.getByTestId('range-30').click();
     await page.locator('[data-test="range-30"][aria-pressed="true"]').waitFor({ timeout: Timeout });
-    await page.getByText('Tokens per day, last 30 days').first().waitFor({ timeout: Timeout });
+    await page.getByTestId('chart-title').filter({ hasText: 'Tokens per day, last 30 days' }).waitFor({ timeout: Timeout });
     assert.deepEqual(seen.errors, []);
     await screenshot(page, 'usage');
+    await page.getByTestId('theme-toggle').click();
+    await screenshot(page, 'usage-other-theme');
     await page.close();
 
     const context = await phone(browser);

@@ -44,7 +44,7 @@ export interface Field {
 export type FormValue = string | boolean;
 
 /** Strings longer than this (or with a multiline hint) get a textarea. */
-const LongText = 1024;
+const LongText = 8192;
 
 function typeOf(schema: Schema): string | undefined {
   const t = schema.type;
