@@ -1,7 +1,12 @@
 // Agents, Tools, Usage and Users: what an operator or admin sees and does there, against the real gateway.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, signIn, startGateway, watchPage, Timeout } from './harness.mjs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { launchBrowser, repoRoot, screenshot, signIn, startGateway, watchPage, Timeout } from './harness.mjs';
 
 // A literal key in the config: the gateway must never hand it to the dashboard.
 const ProviderKey = 'sk-admin-journey-3f9c1e7a5b2d4c6e8f0a';
@@ -278,5 +283,87 @@ describe('admin views', () => {
     assert.ok(await small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
     await screenshot(small, 'users-phone');
     await context.close();
+  });
+});
+
+// The generator itself, for schema shapes the built-in tools do not have (enums, string arrays, nested objects,
+// unions): schema.ts compiled with the project's TypeScript and imported.
+describe('tool form generator', () => {
+  let schema;
+  let dir;
+
+  before(async () => {
+    const source = readFileSync(path.join(repoRoot, 'ui', 'src', 'components', 'tools', 'schema.ts'), 'utf8');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    dir = mkdtempSync(path.join(os.tmpdir(), 'openclaw-schema-'));
+    const file = path.join(dir, 'schema.mjs');
+    writeFileSync(file, js);
+    schema = await import(pathToFileURL(file).href);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const toolSchema = {
+    type: 'object',
+    properties: {
+      mode: { type: 'string', enum: ['fast', 'careful'], description: 'How.' },
+      note: { type: 'string', maxLength: 200 },
+      body: { type: 'string', maxLength: 100000 },
+      count: { type: 'integer', minimum: 1, maximum: 10 },
+      verbose: { type: 'boolean' },
+      tags: { type: 'array', items: { type: 'string' } },
+      target: { type: 'object', properties: { host: { type: 'string', maxLength: 100 }, port: { type: 'integer' } }, required: ['host'] },
+      value: { description: 'Any JSON.' },
+      choice: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    },
+    required: ['mode', 'target'],
+  };
+
+  test('each schema shape gets its control, and what it cannot draw becomes a JSON field', () => {
+    const fields = schema.fieldsOf(toolSchema);
+    const kinds = Object.fromEntries(schema.flatten(fields).map((f) => [f.pointer, f.kind]));
+    assert.deepEqual(kinds, {
+      '/mode': 'select',
+      '/note': 'text',
+      '/body': 'textarea',
+      '/count': 'number',
+      '/verbose': 'checkbox',
+      '/tags': 'lines',
+      '/target': 'object',
+      '/target/host': 'text',
+      '/target/port': 'number',
+      '/value': 'json',
+      '/choice': 'json',
+    });
+    const byPointer = Object.fromEntries(schema.flatten(fields).map((f) => [f.pointer, f]));
+    assert.deepEqual([byPointer['/count'].min, byPointer['/count'].max, byPointer['/count'].integer], [1, 10, true]);
+    assert.equal(byPointer['/mode'].required, true);
+    assert.equal(byPointer['/target/host'].required, true);
+    assert.equal(byPointer['/note'].required, false);
+    assert.deepEqual(byPointer['/mode'].options, ['fast', 'careful']);
+  });
+
+  test('values become params: empty optional fields left out, text turned into numbers, lines and JSON', () => {
+    const fields = schema.fieldsOf(toolSchema);
+    const values = schema.initialValues(fields);
+    Object.assign(values, { '/mode': 'fast', '/count': '3', '/tags': 'a\n\n b \nc\n', '/target/host': 'example', '/value': '{"x": [1, 2]}', '/verbose': true });
+    const built = schema.buildParams(fields, values);
+    assert.deepEqual(built.errors, {});
+    assert.deepEqual(built.params, { mode: 'fast', count: 3, verbose: true, tags: ['a', ' b ', 'c'], target: { host: 'example' }, value: { x: [1, 2] } });
+
+    Object.assign(values, { '/count': '2.5', '/value': '{oops' });
+    assert.deepEqual(Object.keys(schema.buildParams(fields, values).errors).sort(), ['/count', '/value']);
+  });
+
+  test("the gateway's validation messages land at the fields they name", () => {
+    const fields = schema.fieldsOf(toolSchema);
+    const mapped = schema.mapGatewayErrors(
+      'Invalid params: Required properties ["mode"] are not present; /count: 0 should be at least 1; /target: Required properties ["host"] are not present; /tags/1: Value is "integer" but should be "string"; /bogus: All values fail against the false schema',
+      fields,
+    );
+    assert.deepEqual(Object.keys(mapped.byField).sort(), ['/count', '/mode', '/tags', '/target/host']);
+    assert.match(mapped.byField['/mode'], /required/i);
+    assert.match(mapped.byField['/count'], /at least 1/);
+    assert.deepEqual(mapped.general, ['All values fail against the false schema']);
   });
 });
