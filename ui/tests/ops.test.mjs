@@ -3,7 +3,16 @@
 // stranger told), config shown with secrets masked, an invalid edit refused at its field, a valid edit saved.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, signIn, startGateway, waitFor, watchPage, Timeout } from './harness.mjs';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { artifactsDir, launchBrowser, screenshot, signIn, startGateway, waitFor, watchPage, Timeout } from './harness.mjs';
+
+/** A screenshot of what is on screen around `locator` (the tree is long; a full-page one is too small to read). */
+async function screenshotAround(page, locator, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await locator.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+}
 
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -176,7 +185,7 @@ describe('channels and config', () => {
     assert.equal(await editor.getByLabel('Value').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByTestId('save-result').count(), 0);
     assert.equal((await gateway.rpc('config.get', { path })).value, before);
-    await screenshot(page, 'config-error');
+    await screenshotAround(page, editor, 'config-error');
 
     // A number that is not one is caught before anything is sent.
     await editor.getByLabel('Type').selectOption('number');
@@ -208,6 +217,32 @@ describe('channels and config', () => {
     await page.close();
   });
 
+  test('a JSON value with a wrong field inside shows the error at its line', async () => {
+    const path = 'agents.default.tools';
+    const before = (await gateway.rpc('config.get', { path })).value;
+    const page = await browser.newPage();
+    await signIn(page, gateway);
+    await openConfig(page);
+    const field = node(page, path);
+    await field.getByRole('button', { name: `Edit ${path}` }).first().click();
+    const editor = field.getByTestId('field-editor').first();
+    assert.equal(await editor.getByLabel('Type').inputValue(), 'json');
+    const text = await editor.getByLabel('Value').inputValue();
+    assert.deepEqual(JSON.parse(text), before);
+    const broken = text.replace(/"approval": "[a-z]+"/, '"approval": 5');
+    assert.notEqual(broken, text);
+    await editor.getByLabel('Value').fill(broken);
+    await editor.getByRole('button', { name: 'Save' }).click();
+    const error = editor.getByTestId('field-error').first();
+    await error.waitFor({ timeout: Timeout });
+    const line = broken.split('\n').findIndex((l) => l.includes('"approval": 5')) + 1;
+    assert.equal(await error.getAttribute('data-path'), 'agents.default.tools.approval');
+    assert.match(await error.innerText(), new RegExp(`\\(line ${line}\\)`));
+    assert.deepEqual((await gateway.rpc('config.get', { path })).value, before);
+    await screenshotAround(page, editor, 'config-json-error');
+    await page.close();
+  });
+
   test('a valid edit is saved, shown and in force; a restart-only key says a restart is needed', async () => {
     const path = 'gateway.limits.maxConcurrentRuns';
     const page = await browser.newPage();
@@ -227,6 +262,7 @@ describe('channels and config', () => {
     await waitFor(async () => (await field.getByTestId('config-value').innerText()) === '7', 'the tree shows 7');
     await field.getByTestId('saved-mark').waitFor({ timeout: Timeout });
     assert.equal((await gateway.rpc('config.get', { path })).value, 7);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'config-saved');
 
     const format = node(page, 'logging.format');
@@ -252,7 +288,9 @@ describe('channels and config', () => {
     await field.getByRole('button', { name: 'Edit gateway.limits.maxConcurrentRuns' }).click();
     await field.getByTestId('field-editor').waitFor({ timeout: Timeout });
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
-    await screenshot(page, 'config-phone');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshotAround(page, page.getByRole('heading', { name: 'Config', level: 1 }), 'config-phone');
+    await screenshotAround(page, field, 'config-phone-edit');
     await context.close();
   });
 

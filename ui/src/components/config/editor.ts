@@ -1,7 +1,7 @@
 // The config editor's state, shared by the view, the "set a key" form and every node of the tree (provide/inject).
 import { computed, reactive, type InjectionKey } from 'vue';
 import { gateway, ErrorCodes, RpcError, errorMessage } from '../../api/gateway';
-import { Mask, isWithin, normalizePath, restartKeysFor } from './paths';
+import { Mask, isWithin, normalizePath, parsePath, restartKeysFor } from './paths';
 
 /** How the typed text is read. */
 export type ValueKind = 'string' | 'number' | 'boolean' | 'null' | 'json';
@@ -55,6 +55,32 @@ export function textOf(value: unknown, kind: ValueKind): string {
 /** The line (1-based) of a character offset in text. */
 function lineAt(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
+}
+
+/**
+ * The line of JSON text where the value at `relative` (segments under the edited key) starts: each key is looked for
+ * after the line the previous one was found on. Undefined when it cannot be told.
+ */
+export function lineOfPath(text: string, relative: Array<string | number>): number | undefined {
+  const lines = text.split('\n');
+  let from = 0;
+  let found: number | undefined;
+  for (const segment of relative) {
+    if (typeof segment === 'number') continue;
+    const key = JSON.stringify(segment);
+    let hit = -1;
+    for (let i = from; i < lines.length; i++) {
+      const at = lines[i].indexOf(key);
+      if (at >= 0 && /^\s*:/.test(lines[i].slice(at + key.length))) {
+        hit = i;
+        break;
+      }
+    }
+    if (hit < 0) return found;
+    found = hit + 1;
+    from = hit;
+  }
+  return found;
 }
 
 /** Reads the draft's text as a JSON value, or says (at the field) why it cannot be. */
@@ -149,7 +175,17 @@ export function createEditor(options: { canEdit: () => boolean; saved: (outcome:
       if (e instanceof RpcError && e.code === ErrorCodes.InvalidParams) {
         const data = (e.data ?? {}) as { field?: string; errors?: Array<{ path?: string; message?: string }> };
         if (Array.isArray(data.errors) && data.errors.length > 0) {
-          state.errors = data.errors.map((x) => ({ path: normalizePath(String(x.path ?? '')), message: String(x.message ?? '') }));
+          const base = parsePath(path)?.length ?? 0;
+          state.errors = data.errors.map((x) => {
+            const errorPath = normalizePath(String(x.path ?? ''));
+            const error: FieldError = { path: errorPath, message: String(x.message ?? '') };
+            // In a JSON value, point at the line the key is on.
+            const segments = parsePath(errorPath);
+            if (draft.kind === 'json' && segments && isWithin(errorPath, normalizePath(path)) && segments.length > base) {
+              error.line = lineOfPath(draft.text, segments.slice(base));
+            }
+            return error;
+          });
         } else {
           // The gateway refused the params themselves (a malformed path, a literal secret): that is this field too.
           state.errors = [{ path: '', message: e.message.replace(/^Invalid params: /, '') }];
