@@ -71,6 +71,8 @@ describe('channels and config', () => {
     await page.getByTestId('pairing-empty').waitFor({ timeout: Timeout });
     assert.deepEqual(seen.errors, []);
     await screenshot(page, 'channels');
+    await page.getByTestId('theme-toggle').click();
+    await screenshot(page, 'channels-other-theme');
     await page.close();
   });
 
@@ -160,6 +162,8 @@ describe('channels and config', () => {
     await screenshot(page, 'config-json');
     await page.getByTestId('mode-tree').click();
     await screenshot(page, 'config');
+    await page.getByTestId('theme-toggle').click();
+    await screenshotAround(page, node(page, 'channels.telegram.botToken'), 'config-other-theme');
     assert.deepEqual(seen.errors, []);
     await page.close();
   });
@@ -192,8 +196,13 @@ describe('channels and config', () => {
     await editor.getByLabel('Value').fill('4x');
     await editor.getByRole('button', { name: 'Save' }).click();
     await editor.getByTestId('field-error').filter({ hasText: 'Enter a number' }).waitFor({ timeout: Timeout });
-    await editor.getByRole('button', { name: 'Cancel' }).click();
+    // Escape closes the editor and the keyboard is back on the key's Edit button.
+    await editor.getByLabel('Value').press('Escape');
     await editor.waitFor({ state: 'detached', timeout: Timeout });
+    await waitFor(
+      () => page.evaluate((label) => document.activeElement?.getAttribute('aria-label') === label, `Edit ${path}`),
+      'focus back on the Edit button',
+    );
     assert.equal((await gateway.rpc('config.get', { path })).value, before);
     await page.close();
   });
