@@ -326,4 +326,20 @@ describe('channels and config', () => {
     assert.equal(await page.getByTestId('set-key').count(), 0);
     await page.close();
   });
+
+  // Last: it takes the fake Bot API away.
+  test('when Telegram becomes unreachable the card says so without a reload', async () => {
+    const page = await browser.newPage();
+    await signIn(page, gateway);
+    await openChannels(page);
+    await page.locator('[data-test="channel-telegram"][data-connected="true"]').waitFor({ timeout: Timeout });
+
+    await gateway.telegram.stop();
+    const card = page.locator('[data-test="channel-telegram"][data-connected="false"]');
+    await card.waitFor({ timeout: Timeout });
+    await card.getByTestId('channel-error').waitFor({ timeout: Timeout });
+    assert.notEqual(await card.getByTestId('channel-error').innerText(), '');
+    await screenshot(page, 'channels-error');
+    await page.close();
+  });
 });
