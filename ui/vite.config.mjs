@@ -14,6 +14,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     reportCompressedSize: false,
+    // dist/.vite/manifest.json: scripts/size.mjs reads it to measure the initial load (not embedded in the gateway).
+    manifest: true,
     target: 'es2022',
   },
   server: {

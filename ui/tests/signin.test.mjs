@@ -83,6 +83,28 @@ describe('sign in', () => {
     await page.close();
   });
 
+  test('a user whose access is revoked mid-session is sent back to sign-in with a message', async () => {
+    const { id } = await gateway.rpc('users.create', { username: 'grace', password: 'another-long-password', role: 'viewer' }).then((r) => r.user ?? r);
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/signin`);
+    await page.getByTestId('tab-password').click();
+    await page.getByTestId('username').fill('grace');
+    await page.getByTestId('password').fill('another-long-password');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('status-cards').waitFor({ timeout: Timeout });
+
+    await gateway.rpc('users.update', { id, active: false });
+
+    // The overview's next status poll is refused, the silent refresh is refused too: back to sign-in, told why.
+    await page.waitForURL(/\/signin/, { timeout: Timeout });
+    const notice = page.getByTestId('signin-notice');
+    await notice.waitFor({ timeout: Timeout });
+    assert.match(await notice.innerText(), /session has expired|sign in again/i);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('openclaw.auth')), null);
+    await screenshot(page, 'signin-session-expired');
+    await page.close();
+  });
+
   test('a reload keeps the sign-in (session storage) and sign-out ends it', async () => {
     const page = await browser.newPage();
     await signIn(page, gateway);

@@ -221,6 +221,18 @@ public sealed partial class DashboardServingTests
         }
     }
 
+    [Fact]
+    public async Task BuildWithoutTheDashboard_SaysSoAtTheRootWithTheSameHeaders()
+    {
+        await using var gateway = await TestGateway.StartAsync(services: services => services.AddSingleton(new DashboardAssets([])));
+
+        using var response = await GetAsync(gateway, "/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("does not include the dashboard", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        AssertSecurityHeaders(response);
+    }
+
     [GeneratedRegex("(?:src|href)=\"(/assets/[^\"]+)\"")]
     private static partial Regex AssetLink();
 

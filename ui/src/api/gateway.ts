@@ -130,6 +130,19 @@ export class GatewayClient {
     return this.identity.value;
   }
 
+  /**
+   * Makes sure a connection is up or coming, without changing its credential: when none is wanted, opens one without
+   * a token (enough for the [none] methods, e.g. `auth.refresh`); otherwise waits for the current one.
+   */
+  async ensureConnected(): Promise<void> {
+    if (!this._wanted) {
+      await this.open(null);
+      return;
+    }
+    if (!this._socket && !this._retryTimer) this.dial();
+    await this.waitOpen();
+  }
+
   /** Closes the socket for good (sign-out): pending calls fail, no reconnect, subscriptions forgotten. */
   close(): void {
     this._wanted = false;

@@ -94,7 +94,8 @@ export const useAuthStore = defineStore('auth', () => {
         return false;
       }
       try {
-        await gateway.open(null).catch(() => undefined);
+        // The socket's own credential may be the expired one; auth.refresh needs none, so fall back to a bare socket.
+        await gateway.ensureConnected().catch(() => gateway.open(null));
         const next = await gateway.call<LoginResult>('auth.refresh', { refreshToken: s.refreshToken });
         persist({ kind: 'user', token: next.accessToken, refreshToken: next.refreshToken, expiresAt: next.expiresAt });
         identity.value = await gateway.open(next.accessToken);
