@@ -1,7 +1,8 @@
 // A loopback stand-in for the Telegram Bot API, for the NativeAOT smoke test and the channel benchmarks: the real
 // Bot API JSON for the methods the gateway uses, with long polling, plus control endpoints to play the user.
 // Usage: node scripts/mock-telegram.mjs [PORT] [TOKEN]   (prints "mock-telegram listening on http://127.0.0.1:PORT")
-//   POST /_push  {text, from?, chatId?, chatType?}  queue one message update (from defaults to 4242, a private chat)
+//   POST /_push  {text, from?, name?, chatId?, chatType?}  queue one message update (from defaults to 4242, a private
+//                                                  chat; name is the sender's first name, User<from> by default)
 //   POST /_flood {count, from?, senders?, text?}    queue many at once (senders from, from+1, … cycling over `senders`, 100)
 //   GET  /_sent                                    what the bot sent: [{kind: "send"|"edit", chatId, messageId, text}]
 //   GET  /_stats                                   {pending, offset, updates, calls: {method: n}}
@@ -22,8 +23,8 @@ const json = (res, status, body) => { res.writeHead(status, { 'content-type': 'a
 const ok = (res, result) => json(res, 200, { ok: true, result });
 const now = () => Math.floor(Date.now() / 1000);
 
-function push({ text, from = 4242, chatId, chatType = 'private' }) {
-  const user = { id: from, is_bot: false, first_name: `User${from}` };
+function push({ text, from = 4242, name, chatId, chatType = 'private' }) {
+  const user = { id: from, is_bot: false, first_name: name ?? `User${from}` };
   const chat = chatType === 'private' ? { id: chatId ?? from, type: 'private', first_name: user.first_name } : { id: chatId, type: chatType, title: 'Group' };
   updates.push({ update_id: nextUpdateId++, message: { message_id: nextMessageId++, date: now(), from: user, chat, text } });
   const ready = waiters; waiters = []; ready.forEach((wake) => wake());

@@ -21,6 +21,43 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 export const artifactsDir = path.join(here, 'artifacts');
 
+/**
+ * Starts scripts/mock-telegram.mjs (the fake Telegram Bot API) on a free loopback port, checking the bot token.
+ * Returns { url, token, push({text, from?}), sent(), waitForSent(substring), stop() }.
+ */
+export async function startMockTelegram(token = '123456:ui-test-telegram-token') {
+  const proc = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'mock-telegram.mjs'), '0', token], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const url = await waitFor(() => {
+    if (proc.exitCode !== null) throw new Error(`mock-telegram exited:\n${output}`);
+    return /http:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
+  }, 'mock-telegram listening');
+  const sent = async () => (await fetch(`${url}/_sent`)).json();
+  return {
+    url,
+    token,
+    /** Queues a message from a Telegram user (a private chat; `from` is the user id, named User<from>). */
+    async push(message) {
+      const response = await fetch(`${url}/_push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
+      if (!response.ok) throw new Error(`mock-telegram /_push: ${response.status}`);
+    },
+    /** What the bot has sent so far: [{kind: 'send'|'edit', chatId, messageId, text}]. */
+    sent,
+    /** Waits until the bot sent (to `chatId`, when given) a text containing `substring`; returns that message. */
+    waitForSent(substring, chatId) {
+      return waitFor(async () => (await sent()).find((m) => m.text.includes(substring) && (chatId === undefined || m.chatId === String(chatId))), `the bot sent "${substring}"`);
+    },
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 // Views mark what tests look for with data-test="…" (page.getByTestId).
 selectors.setTestIdAttribute('data-test');
 
@@ -82,7 +119,9 @@ function deepMerge(base, extra) {
 /**
  * Starts the real gateway over a temporary state directory, its default agent pointed at the fake model.
  * options.config is merged over the default config (e.g. { agents: { default: { tools: { approval: 'always' } } } }).
- * options.model: options for startFakeModel. Returns { url, token, port, stateDir, model, output(), rpc(), stop(), restart() }.
+ * options.model: options for startFakeModel. options.telegram: true also starts the fake Telegram Bot API
+ * (startMockTelegram) and enables the Telegram channel against it (dmPolicy "pairing": strangers get a pairing code).
+ * Returns { url, token, port, stateDir, model, telegram?, output(), rpc(), stop(), restart() }.
  */
 export async function startGateway(options = {}) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'openclaw-ui-'));
@@ -91,10 +130,13 @@ export async function startGateway(options = {}) {
   mkdirSync(stateDir, { recursive: true });
   mkdirSync(home, { recursive: true });
   const model = await startFakeModel(options.model);
+  const telegram = options.telegram ? await startMockTelegram() : null;
   const config = deepMerge(
     {
       providers: { fake: { type: 'openai-compatible', baseUrl: model.url, maxRetries: 0 } },
       agents: { default: { model: 'fake/fake', tools: { approval: 'never' } } },
+      // The bot token comes from the environment, as a real deployment's would (never a literal in the file).
+      ...(telegram ? { channels: { telegram: { enabled: true, apiBaseUrl: telegram.url, botToken: '${OPENCLAW_UI_TELEGRAM_TOKEN}' } } } : {}),
     },
     options.config,
   );
@@ -108,6 +150,7 @@ export async function startGateway(options = {}) {
   let output = '';
 
   const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, HOME: home, OPENCLAW_GATEWAY_TOKEN: token, ...(options.env ?? {}) };
+  if (telegram) env.OPENCLAW_UI_TELEGRAM_TOKEN = telegram.token;
   delete env.OPENCLAW_CONFIG_PATH;
   delete env.OPENCLAW_MASTER_PASSWORD;
 
@@ -148,6 +191,7 @@ export async function startGateway(options = {}) {
     port,
     stateDir,
     model,
+    telegram,
     /** Everything the gateway has written so far. */
     output: () => output,
     /** Calls a method over HTTP with the gateway token: resolves with the result, rejects with the error. */
@@ -173,6 +217,7 @@ export async function startGateway(options = {}) {
     async stop() {
       await stopProcess();
       await model.stop();
+      await telegram?.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };
