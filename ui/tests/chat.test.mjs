@@ -219,6 +219,26 @@ describe('chat', () => {
     await dark.close();
   });
 
+  test('a connection that drops mid-run is said in the conversation, and the chat can be reloaded after', async () => {
+    const page = await browser.newPage();
+    await newChat(page);
+    await sendMessage(page, 'a slow one please');
+    await page.locator('[data-test="assistant-message"][data-status="streaming"]').filter({ hasText: 'tick 2' }).waitFor({ timeout: Timeout });
+    await gateway.stopProcess();
+    const dropped = page.locator('[data-test="chat-notice"][data-tone="error"]').filter({ hasText: 'connection to the gateway dropped' });
+    await dropped.waitFor({ timeout: Timeout });
+    await page.locator('[data-test="assistant-message"][data-status="lost"]').waitFor({ timeout: Timeout });
+    await gateway.start();
+    await page.locator('[data-test="connection"][data-state="open"]').waitFor({ timeout: Timeout });
+    await dropped.getByRole('button', { name: 'Reload conversation' }).click();
+    // The log has the message; the new run's events are live again.
+    await page.getByTestId('user-message').filter({ hasText: 'a slow one please' }).waitFor({ timeout: Timeout });
+    await page.getByTestId('chat-notice').first().waitFor({ state: 'detached', timeout: Timeout });
+    await sendMessage(page, 'are you back?');
+    await page.locator('[data-test="assistant-message"][data-status="done"]').filter({ hasText: 'You said: are you back?' }).waitFor({ timeout: Timeout });
+    await page.close();
+  });
+
   test('errors show in the conversation: an ended chat refuses the message, a failing provider is named', async () => {
     const page = await browser.newPage();
     const sessionKey = await newChat(page);
