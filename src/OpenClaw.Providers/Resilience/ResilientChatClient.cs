@@ -374,9 +374,13 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 return false;
             }
 
+            // The attempt's own token (linked to the caller's) was disposed once the first content came, so the
+            // caller's cancellation (chat.abort) no longer reaches the provider's stream: check it between updates.
+            ct.ThrowIfCancellationRequested();
+            bool more;
             try
             {
-                return await _updates!.MoveNextAsync().ConfigureAwait(false);
+                more = await _updates!.MoveNextAsync().ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -389,6 +393,9 @@ internal sealed class ResilientChatClient : DelegatingChatClient
 
                 throw error;
             }
+
+            ct.ThrowIfCancellationRequested();
+            return more;
         }
 
         /// <summary>Closes the stream and tells the circuit breaker how it ended (a caller who stopped reading is not a failure).</summary>

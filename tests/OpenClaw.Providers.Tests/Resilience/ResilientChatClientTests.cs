@@ -159,6 +159,28 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_caller_cancelling_after_the_first_token_stops_the_stream_there()
+    {
+        // chat.abort: the run's token is cancelled while the reply streams; nothing after it may reach the caller.
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var inner = new ScriptedChatClient(ScriptedStep.Answer("one ", "two ", "three ", "four"));
+        using var client = Create(inner);
+        var seen = new List<string>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(s_prompt, cancellationToken: caller.Token))
+            {
+                seen.Add(update.Text);
+                await caller.CancelAsync();
+            }
+        });
+
+        Assert.Equal(["one "], seen);
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
     public async Task A_stream_that_fails_after_a_token_is_not_retried()
     {
         var cut = new ProviderException(Provider, ProviderFailure.Interrupted, "cut");
