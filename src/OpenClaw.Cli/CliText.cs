@@ -52,6 +52,18 @@ internal static class CliText
         return text.ToString().TrimEnd();
     }
 
+    /// <summary>One JSON document written by <paramref name="write"/>, indented, for a command's <c>--json</c>.</summary>
+    public static string Json(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     // Direction overrides and isolates reorder what is shown ("Trojan Source").
     private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 }

@@ -22,18 +22,33 @@ internal static class ConfigCommands
             ? ConfigLoader.FromEnvironment(environment)
             : new ConfigLoader(new StatePaths(StatePaths.FromEnvironment(environment).Root, file), environment);
 
-        var path = new Command("path", "Print the config file's path (OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json).");
+        var pathJson = JsonOption("Print {configFile, stateDir, exists} as JSON.");
+        var path = new Command("path", "Print the config file's path (OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json).") { pathJson };
         path.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
         {
-            await result.InvocationConfiguration.Output.WriteLineAsync(Loader().ConfigFile);
+            var loader = Loader();
+            await result.InvocationConfiguration.Output.WriteLineAsync(!result.GetValue(pathJson) ? loader.ConfigFile : CliText.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("configFile", loader.ConfigFile);
+                w.WriteString("stateDir", StatePaths.FromEnvironment(environment).Root);
+                w.WriteBoolean("exists", File.Exists(loader.ConfigFile));
+                w.WriteEndObject();
+            }));
             return 0;
         }));
 
         var file = new Option<string?>("--file") { Description = "Validate this file instead of the configured one." };
-        var validate = new Command("validate", "Check the config file; print every error with its line and column.") { file };
+        var validateJson = JsonOption("Print {file, exists, valid, errors: [{line, column, path, message}]} as JSON (exit 1 when invalid).");
+        var validate = new Command("validate", "Check the config file; print every error with its line and column.") { file, validateJson };
         validate.SetAction(async (result, cancellationToken) =>
         {
             var explicitFile = result.GetValue(file);
+            if (result.GetValue(validateJson))
+            {
+                return await CliErrors.RunAsync(result, () => ValidateAsJsonAsync(result, explicitFile, Loader, cancellationToken));
+            }
+
             return await RunAsync(result, async () =>
             {
                 if (explicitFile is not null && string.IsNullOrWhiteSpace(explicitFile))
@@ -60,7 +75,8 @@ internal static class ConfigCommands
         });
 
         var getPath = new Argument<string>("path") { Description = "A key path such as gateway.port or agents.default.model." };
-        var get = new Command("get", "Print the effective value at a key path (defaults included; literal secrets redacted).") { getPath };
+        var getJson = JsonOption("Print the value as JSON (a string quoted) rather than as text.");
+        var get = new Command("get", "Print the effective value at a key path (defaults included; literal secrets redacted).") { getPath, getJson };
         get.SetAction(async (result, cancellationToken) => await RunAsync(result, async () =>
         {
             var key = result.GetRequiredValue(getPath);
@@ -80,7 +96,7 @@ internal static class ConfigCommands
                 }
             }
 
-            await result.InvocationConfiguration.Output.WriteLineAsync(Render(node!));
+            await result.InvocationConfiguration.Output.WriteLineAsync(result.GetValue(getJson) ? CliText.Json(w => node!.WriteTo(w)) : Render(node!));
             return 0;
         }));
 
@@ -199,6 +215,62 @@ internal static class ConfigCommands
         edit.BackupFile is null ? $"{what} in {edit.File}" : $"{what} in {edit.File} (previous version kept in {edit.BackupFile})";
 
     // Strings print bare (handy in scripts); everything else as indented JSON.
+    private static Option<bool> JsonOption(string description) => new("--json") { Description = description };
+
+    private static async Task<int> ValidateAsJsonAsync(ParseResult result, string? explicitFile, Func<string?, ConfigLoader> loaderFor, CancellationToken cancellationToken)
+    {
+        var output = result.InvocationConfiguration.Output;
+        if (explicitFile is not null && string.IsNullOrWhiteSpace(explicitFile))
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync("error: --file needs a file name.");
+            return CliExit.Failure;
+        }
+
+        var loader = loaderFor(explicitFile);
+        var exists = File.Exists(loader.ConfigFile);
+        IReadOnlyList<ConfigError> errors = [];
+        if (exists || explicitFile is not null)
+        {
+            try
+            {
+                if (!exists)
+                {
+                    errors = [new ConfigError("", 1, 1, "the file does not exist")];
+                }
+                else
+                {
+                    await loader.LoadAsync(cancellationToken);
+                }
+            }
+            catch (ConfigException ex) when (ex.Errors.Count > 0)
+            {
+                errors = ex.Errors;
+            }
+        }
+
+        await output.WriteLineAsync(CliText.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("file", loader.ConfigFile);
+            w.WriteBoolean("exists", exists);
+            w.WriteBoolean("valid", errors.Count == 0);
+            w.WriteStartArray("errors");
+            foreach (var e in errors)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("line", e.Line);
+                w.WriteNumber("column", e.Column);
+                w.WriteString("path", e.Path);
+                w.WriteString("message", e.Message);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }));
+        return errors.Count == 0 ? CliExit.Success : CliExit.Failure;
+    }
+
     private static string Render(JsonNode node)
     {
         if (node.GetValueKind() == JsonValueKind.String)

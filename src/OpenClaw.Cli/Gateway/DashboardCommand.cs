@@ -25,9 +25,10 @@ internal static class DashboardCommand
         var noOpen = new Option<bool>("--no-open") { Description = "Only print the URL; do not start a browser." };
         var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: OPENCLAW_STATE_DIR, else ~/.openclaw)." };
         var configFile = new Option<string?>("--config") { Description = "Config file (default: OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)." };
+        var json = new Option<bool>("--json") { Description = "Print {url, signIn} as JSON and open nothing." };
         var command = new Command("dashboard", "Print the dashboard URL of the running gateway and open it in a browser where one is available.")
         {
-            noOpen, stateDir, configFile,
+            noOpen, stateDir, configFile, json,
         };
         command.SetAction((result, cancellationToken) => CliErrors.RunAsync(result, async () =>
         {
@@ -45,6 +46,18 @@ internal static class DashboardCommand
             }
 
             var url = state.BaseUrl!;
+            if (result.GetValue(json))
+            {
+                await output.WriteLineAsync(CliText.Json(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("url", url.ToString());
+                    w.WriteString("signIn", SignInHint);
+                    w.WriteEndObject();
+                }));
+                return CliExit.Success;
+            }
+
             await output.WriteLineAsync(url.ToString());
             await output.WriteLineAsync(SignInHint);
             if (!result.GetValue(noOpen) && HasDisplay(environment))

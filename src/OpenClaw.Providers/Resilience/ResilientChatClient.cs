@@ -280,7 +280,10 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         public async ValueTask<Outcome<bool>> RunAsync(CancellationToken ct)
         {
             var owner = call.Owner;
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // Lives as long as the stream (disposed in DisposeUpdatesAsync): the provider's stream was opened with
+            // its token, so the caller's cancellation (chat.abort, a turn timeout, shutdown) must keep reaching it
+            // after the first content too, even while the provider is silent.
+            var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             _deadline = deadline;
             var timer = owner._firstContentTimeout is { } timeout
                 ? owner._time.CreateTimer(static state => ((StreamAttempt)state!).Expire(), this, timeout, Timeout.InfiniteTimeSpan)
@@ -374,8 +377,8 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 return false;
             }
 
-            // The attempt's own token (linked to the caller's) was disposed once the first content came, so the
-            // caller's cancellation (chat.abort) no longer reaches the provider's stream: check it between updates.
+            // The stream's token is linked to the caller's; checked here too so an update that was already buffered
+            // is not handed out after the caller stopped.
             ct.ThrowIfCancellationRequested();
             bool more;
             try
@@ -417,6 +420,7 @@ internal sealed class ResilientChatClient : DelegatingChatClient
         {
             if (_updates is null)
             {
+                Interlocked.Exchange(ref _deadline, null)?.Dispose();
                 return;
             }
 
@@ -429,6 +433,10 @@ internal sealed class ResilientChatClient : DelegatingChatClient
             catch (Exception)
             {
                 // The stream already failed or ended; a failure to close it changes nothing for the caller.
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _deadline, null)?.Dispose();
             }
         }
     }
