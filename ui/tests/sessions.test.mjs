@@ -141,6 +141,12 @@ describe('sessions', () => {
     assert.equal(await messages(page).filter({ hasText: 'bravo' }).count(), 0);
     await screenshot(page, 'session-detail-past');
 
+    // An event's seq in the timeline travels there too.
+    await page.locator(`[data-test="event"][data-seq="${events[1].seq}"] [data-test="event-travel"]`).click();
+    await waitFor(async () => (await messages(page).count()) === 1, 'the conversation at the first message');
+    assert.equal(await slider.inputValue(), '1');
+    assert.equal(await page.locator('[data-test="event"][aria-current="step"]').getAttribute('data-seq'), String(events[1].seq));
+
     // Back to the end: the whole conversation again, no past banner.
     await slider.press('End');
     await page.getByTestId('past-banner').waitFor({ state: 'detached', timeout: Timeout });
@@ -289,6 +295,16 @@ describe('sessions', () => {
     await page.close();
   });
 
+  test('an unknown session says so', async () => {
+    const page = await browser.newPage();
+    await signIn(page, gateway);
+    await page.goto(`${gateway.url}/sessions/${encodeURIComponent('agent:default:webchat:nobody:nothing1')}`);
+    const error = page.getByTestId('state-error');
+    await error.waitFor({ timeout: Timeout });
+    assert.match(await error.innerText(), /There is no session agent:default:webchat:nobody:nothing1/);
+    await page.close();
+  });
+
   test('both views fit a phone', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await context.newPage();
@@ -310,6 +326,29 @@ describe('sessions', () => {
     await openSession(page, first);
     await messages(page).first().waitFor({ timeout: Timeout });
     await screenshot(page, 'session-detail');
+    await page.close();
+  });
+
+  test('the list pages with Load more (runs last: it adds many sessions)', async () => {
+    const existing = (await gateway.rpc('sessions.list', { limit: 500 })).sessions.length;
+    const created = [];
+    for (let i = 0; i < 30; i++) created.push((await gateway.rpc('sessions.create', { peerId: `pager-${i}` })).sessionKey);
+    const total = existing + created.length;
+    const page = await browser.newPage();
+    await signIn(page, gateway);
+    await page.goto(`${gateway.url}/sessions`);
+    const rows = page.getByTestId('session-row');
+    await page.getByTestId('load-more').waitFor({ timeout: Timeout });
+    assert.equal(await rows.count(), 25);
+    // Newest activity first: the last one created leads.
+    assert.ok((await rows.first().innerText()).includes(created.at(-1)));
+    await page.getByTestId('load-more').click();
+    await page.getByTestId('list-end').waitFor({ timeout: Timeout });
+    assert.equal(await rows.count(), total);
+    assert.match(await page.getByTestId('list-end').innerText(), new RegExp(`^${total} sessions, all shown`));
+    // Every session shows once.
+    const keys = await rows.evaluateAll((els) => els.map((el) => el.dataset.key));
+    assert.equal(new Set(keys).size, total);
     await page.close();
   });
 });
