@@ -231,6 +231,10 @@ describe('sessions', () => {
     await header.getByTestId('session-state').filter({ hasText: 'ended' }).waitFor({ timeout: Timeout });
     assert.ok(await page.getByTestId('end-session').isDisabled());
     await page.locator('[data-test="event"][data-type="session_ended"]').waitFor({ timeout: Timeout });
+    // The slider follows the new last event (its thumb at the end, not clamped to the old maximum).
+    const count = await page.getByTestId('event').count();
+    await waitFor(async () => (await page.getByTestId('time-slider').inputValue()) === String(count - 1), 'the slider at the last event');
+    assert.equal(await page.getByTestId('past-banner').count(), 0);
     assert.match(await header.innerText(), /done testing/);
     const summary = (await gateway.rpc('sessions.list', { state: 'ended' })).sessions.find((s) => s.sessionKey === sessionKey);
     assert.equal(summary?.endedReason, 'done testing');
@@ -320,12 +324,22 @@ describe('sessions', () => {
     await context.close();
   });
 
-  test('desktop screenshot of a session', async () => {
+  test('tool calls and their results show readably in the timeline (both themes)', async () => {
+    const { sessionKey } = await gateway.rpc('sessions.create', {});
+    await gateway.rpc('chat.send', { sessionKey, message: 'run echo hello-from-tool', wait: true });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, gateway);
-    await openSession(page, first);
-    await messages(page).first().waitFor({ timeout: Timeout });
+    await openSession(page, sessionKey);
+    const call = page.locator('[data-test="event"][data-type="tool_called"]');
+    await call.waitFor({ timeout: Timeout });
+    assert.match(await call.innerText(), /Tool call: exec/);
+    assert.match(await call.innerText(), /"command": "echo hello-from-tool"/);
+    const result = page.locator('[data-test="event"][data-type="tool_result"]');
+    assert.match(await result.innerText(), /Tool result: (succeeded|failed)/);
     await screenshot(page, 'session-detail');
+    await page.getByTestId('theme-toggle').click();
+    await screenshot(page, 'session-detail-other-theme');
+    await page.getByTestId('theme-toggle').click();
     await page.close();
   });
 
