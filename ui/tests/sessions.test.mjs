@@ -336,6 +336,11 @@ describe('sessions', () => {
     assert.match(await call.innerText(), /"command": "echo hello-from-tool"/);
     const result = page.locator('[data-test="event"][data-type="tool_result"]');
     assert.match(await result.innerText(), /Tool result: (succeeded|failed)/);
+    // The conversation shows the call between the messages, its params and result folded away.
+    const tool = page.getByTestId('conversation-tool');
+    assert.match(await tool.innerText(), /Tool exec · (succeeded|failed)/);
+    await tool.locator('summary').click();
+    assert.match(await tool.innerText(), /echo hello-from-tool/);
     await screenshot(page, 'session-detail');
     await page.getByTestId('theme-toggle').click();
     await screenshot(page, 'session-detail-other-theme');
