@@ -181,6 +181,7 @@ describe('sessions', () => {
 
   test('export downloads the events as JSONL (one parseable line per event) and a Markdown transcript', async () => {
     const page = await browser.newPage();
+    const seen = watchPage(page);
     await signIn(page, gateway);
     await openSession(page, first);
     const events = await allEvents(first);
@@ -205,6 +206,8 @@ describe('sessions', () => {
     assert.match(text, /## User · seq \d+/);
     assert.match(text, /> alpha question about apples/);
     assert.match(text, /> You said: bravo question about bananas/);
+    // No CSP report or other error on the way.
+    assert.deepEqual(seen.errors, []);
     await page.close();
   });
 
