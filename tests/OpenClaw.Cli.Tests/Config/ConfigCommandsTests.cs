@@ -63,6 +63,58 @@ public sealed class ConfigCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_Json_BrokenFile_GivesEveryErrorWithLineColumnAndPath_AndFails()
+    {
+        await File.WriteAllTextAsync(ConfigFile, "{\n  gateway: { port: 'x' },\n  loging: {},\n}\n", TestContext.Current.CancellationToken);
+
+        var (exit, output, error) = await RunAsync("validate", "--json");
+
+        Assert.Equal(1, exit);
+        Assert.Empty(error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(ConfigFile, root.GetProperty("file").GetString());
+        Assert.False(root.GetProperty("valid").GetBoolean());
+        var errors = root.GetProperty("errors").EnumerateArray().Select(e =>
+            $"{e.GetProperty("line").GetInt32()}:{e.GetProperty("column").GetInt32()} {e.GetProperty("path").GetString()}: {e.GetProperty("message").GetString()}").ToArray();
+        Assert.Equal(
+            [
+                "2:20 gateway.port: expected an integer from 0 to 65535, found the string \"x\"",
+                "3:3 loging: unknown key 'loging' at the top level; did you mean 'logging'?",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public async Task Validate_Json_ValidFile_SaysValidAndExits0()
+    {
+        await File.WriteAllTextAsync(ConfigFile, "{ gateway: { port: 9001 } }", TestContext.Current.CancellationToken);
+
+        var (exit, output, _) = await RunAsync("validate", "--json");
+
+        Assert.Equal(0, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Empty(doc.RootElement.GetProperty("errors").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Get_Json_QuotesAString_AndPath_Json_NamesTheFileAndStateDir()
+    {
+        var (exit, bind, _) = await RunAsync("get", "gateway.bind", "--json");
+        var (_, plain, _) = await RunAsync("get", "gateway.bind");
+        var (_, path, _) = await RunAsync("path", "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("\"127.0.0.1\"", bind.Trim());
+        Assert.Equal("127.0.0.1", plain.Trim());
+        using var doc = System.Text.Json.JsonDocument.Parse(path);
+        Assert.Equal(ConfigFile, doc.RootElement.GetProperty("configFile").GetString());
+        Assert.Equal(_state.Path, doc.RootElement.GetProperty("stateDir").GetString());
+        Assert.False(doc.RootElement.GetProperty("exists").GetBoolean());
+    }
+
+    [Fact]
     public async Task Validate_OtherFile_ChecksThatFile()
     {
         var other = _state.Combine("candidate.json5");

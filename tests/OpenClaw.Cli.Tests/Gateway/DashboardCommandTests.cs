@@ -61,6 +61,22 @@ public sealed class DashboardCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Dashboard_Json_GivesTheUrlAndOpensNothing()
+    {
+        using var gateway = GatewayProcess.Start(_state.Path, "gateway", "run", "--port", "0");
+        var address = await gateway.ListeningAsync();
+        _environment["DISPLAY"] = ":0";
+
+        var (exit, output, _) = await InvokeAsync("dashboard", "--json");
+
+        Assert.Equal(0, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(address + "/", doc.RootElement.GetProperty("url").GetString());
+        Assert.Contains("openclaw gateway token", doc.RootElement.GetProperty("signIn").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_opened);
+    }
+
+    [Fact]
     public async Task Dashboard_WithNoGateway_SaysWhereItWillBeAndExitsThree()
     {
         await File.WriteAllTextAsync(_state.Combine("openclaw.json"), "{ gateway: { port: 18999 } }", TestContext.Current.CancellationToken);
