@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { cliDll, launchBrowser, screenshot, signIn, Timeout, waitFor, watchPage } from './harness.mjs';
@@ -19,6 +20,17 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   rmSync(root, { recursive: true, force: true });
 });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Runs `openclaw <args>` to its end: { code, stdout, stderr }. */
 function openclaw(...args) {
@@ -44,8 +56,11 @@ test('a new user onboards, starts the gateway, checks it, and chats in the dashb
     assert.ok(onboard.stdout.includes(next), `onboard's next steps name \`${next}\`:\n${onboard.stdout}`);
   }
 
-  // 2. gateway run (port 0: the test cannot count on 18789 being free; the gateway prints where it listens).
-  const gateway = spawn(process.env.DOTNET_HOST_PATH || 'dotnet', [cliDll(), 'gateway', 'run', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // 2. gateway run, on a port of its own (a test cannot count on 18789 being free), set the way a user would.
+  const port = await freePort();
+  const set = await openclaw('config', 'set', 'gateway.port', String(port));
+  assert.equal(set.code, 0, set.stdout + set.stderr);
+  const gateway = spawn(process.env.DOTNET_HOST_PATH || 'dotnet', [cliDll(), 'gateway', 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let gatewayOutput = '';
   gateway.stdout.on('data', (d) => (gatewayOutput += d));
   gateway.stderr.on('data', (d) => (gatewayOutput += d));
@@ -63,7 +78,7 @@ test('a new user onboards, starts the gateway, checks it, and chats in the dashb
     const run = await openclaw('status');
     return run.code === 0 ? run : null;
   }, 'openclaw status sees the gateway running');
-  assert.match(status.stdout, /gateway\s+running at http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(status.stdout, new RegExp(`gateway\\s+running at http://127\\.0\\.0\\.1:${port}`));
   assert.match(status.stdout, /agents\s+default: local\/fake/);
   const doctor = await openclaw('doctor');
   assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);

@@ -50,6 +50,9 @@ internal abstract class ValueType<T>
     /// <summary>Writes this type's JSON Schema keywords into the object being written.</summary>
     public abstract void WriteSchema(Utf8JsonWriter writer);
 
+    /// <summary>Whether <see cref="WriteSchema"/> writes a <c>description</c> itself (a field then writes none: a keyword twice is invalid).</summary>
+    public virtual bool WritesDescription => false;
+
     /// <summary>Writes <paramref name="value"/> as JSON (literal secrets redacted).</summary>
     public abstract void WriteValue(Utf8JsonWriter writer, T value);
 
@@ -727,7 +730,11 @@ internal sealed class Field<TOwner, T>(
     public override void WriteSchema(Utf8JsonWriter writer, TOwner? defaults)
     {
         writer.WriteStartObject(Name);
-        writer.WriteString("description", Description);
+        if (!type.WritesDescription)
+        {
+            writer.WriteString("description", Description);
+        }
+
         type.WriteSchema(writer);
         if (writeDefault && defaults is not null && !Required)
         {
@@ -803,6 +810,8 @@ internal sealed class ObjectType<T>(
         value = after is null ? owner : after(owner, obj, ctx, path);
         return true;
     }
+
+    public override bool WritesDescription => true;
 
     public override void WriteSchema(Utf8JsonWriter writer)
     {

@@ -233,8 +233,8 @@ export function buildParams(fields: Field[], values: Record<string, FormValue>):
 }
 
 /**
- * Splits a gateway validation message ("Invalid params: /limit: Value should be at least 1; : Required properties
- * [\"path\"] are not present") into errors at the fields it names. What names no known field stays in `general`.
+ * Splits a gateway validation message ("Invalid params: /limit: must be at least 1; required property \"path\" is
+ * missing.") into errors at the fields it names. What names no known field stays in `general`.
  */
 export function mapGatewayErrors(message: string, fields: Field[]): { byField: Record<string, string>; general: string[] } {
   const known = new Set(flatten(fields).map((f) => f.pointer));
@@ -253,7 +253,9 @@ export function mapGatewayErrors(message: string, fields: Field[]): { byField: R
     const pointer = m ? m[1] : '';
     const text = (m ? m[2] : part).trim();
     if (!text) continue;
-    const required = /required propert(?:y|ies)\s*\[([^\]]*)\]/i.exec(text);
+    // The gateway's validator says `required property "path" is missing.` (older builds listed them in brackets).
+    const one = /^required property\s+("(?:[^"\\]|\\.)*")\s+is missing/i.exec(text);
+    const required = one ? [one[0], one[1]] : /required propert(?:y|ies)\s*\[([^\]]*)\]/i.exec(text);
     if (required) {
       const names = [...required[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]);
       if (names.length > 0) {
