@@ -1,7 +1,7 @@
 // Signing in with the gateway token, a wrong token, and the shell a signed-in user sees.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, signIn, startGateway, watchPage, Timeout } from './harness.mjs';
+import { launchBrowser, screenshot, signIn, startGateway, waitFor, watchPage, Timeout } from './harness.mjs';
 
 describe('sign in', () => {
   let gateway;
@@ -102,6 +102,41 @@ describe('sign in', () => {
     assert.match(await notice.innerText(), /session has expired|sign in again/i);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('openclaw.auth')), null);
     await screenshot(page, 'signin-session-expired');
+    await page.close();
+  });
+
+  test('a user whose access token stopped working is refreshed silently on a reload and keeps live events', async () => {
+    await gateway.rpc('users.create', { username: 'linus', password: 'a-long-enough-password', role: 'operator' });
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    await page.goto(`${gateway.url}/signin`);
+    await page.getByTestId('tab-password').click();
+    await page.getByTestId('username').fill('linus');
+    await page.getByTestId('password').fill('a-long-enough-password');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('status-cards').waitFor({ timeout: Timeout });
+    const before = JSON.parse(await page.evaluate(() => sessionStorage.getItem('openclaw.auth')));
+
+    // As after a laptop slept past the access token's lifetime: the stored access token is refused on reconnect,
+    // while the overview has its event topics to subscribe again (the case that once signed users out).
+    await page.evaluate(() => {
+      const saved = JSON.parse(sessionStorage.getItem('openclaw.auth'));
+      sessionStorage.setItem('openclaw.auth', JSON.stringify({ ...saved, token: 'no-longer-valid-access-token' }));
+    });
+    await page.reload();
+    await page.locator('[data-test="connection"][data-state="open"]').waitFor({ timeout: Timeout });
+    await page.getByTestId('status-cards').waitFor({ timeout: Timeout });
+    const after = await waitFor(async () => {
+      const stored = JSON.parse(await page.evaluate(() => sessionStorage.getItem('openclaw.auth')));
+      return stored && stored.refreshToken !== before.refreshToken ? stored : null;
+    }, 'a new token pair is stored');
+
+    assert.match(page.url(), /\/$/, 'still on the overview, not sent to sign-in');
+    assert.notEqual(after.token, 'no-longer-valid-access-token');
+    // Events still arrive on the refreshed socket.
+    await gateway.rpc('sessions.create', {});
+    await page.getByTestId('events-feed').getByText('session_started').first().waitFor({ timeout: Timeout });
+    assert.deepEqual(seen.errors.filter((e) => !e.includes('WebSocket')), []);
     await page.close();
   });
 

@@ -123,6 +123,8 @@ export class GatewayClient {
       // Same socket, new credential (sign-in after auth.login, or a refreshed access token).
       const result = await this.rawCall<ConnectResult>('connect', { token });
       this.identity.value = result;
+      // A socket opened without a credential (for auth.refresh) could not subscribe: do it now that it may.
+      if (this._topics.size > 0) await this.rawCall('events.subscribe', { topics: [...this._topics] });
       return result;
     }
     if (!this._socket) this.dial();
@@ -236,13 +238,25 @@ export class GatewayClient {
       if (this._token) {
         this.identity.value = await this.rawCall<ConnectResult>('connect', { token: this._token });
       }
-      if (this._topics.size > 0) {
+      // Only with a credential: events.subscribe needs one, and a refused call would count as a failed sign-in.
+      if (this._token && this._topics.size > 0) {
         await this.rawCall('events.subscribe', { topics: [...this._topics] });
       }
     } catch (error) {
       if (generation !== this._generation) return;
       const rpcError = error instanceof RpcError ? error : new RpcError(ErrorCodes.ConnectionLost, String(error));
       if (rpcError.code === ErrorCodes.ConnectionLost) return; // onclose reconnects
+      if (rpcError.code !== ErrorCodes.Unauthenticated && this.everConnected.value) {
+        // Not a verdict on the credential (rate limited, a server error): keep it, drop this socket, try again later.
+        this.rejectWaiters(rpcError);
+        const socket = this._socket;
+        this._socket = null;
+        this._generation++;
+        socket?.close(1000, 'retrying later');
+        const retryAfter = (rpcError.data as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        this.scheduleReconnect(rpcError.code === ErrorCodes.RateLimited ? (Number(retryAfter) || 5) * 1000 : 0);
+        return;
+      }
       // The credential was refused (or rate limited): stop here; the waiting caller or the auth store decides.
       this._wanted = false;
       this.rejectWaiters(rpcError);
@@ -266,10 +280,10 @@ export class GatewayClient {
     });
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(atLeastMs = 0): void {
     this._state.value = 'connecting';
     const [first, cap] = this._options.backoffMs;
-    const delay = Math.min(cap, first * 2 ** Math.min(this.attempts.value, 8));
+    const delay = Math.max(atLeastMs, Math.min(cap, first * 2 ** Math.min(this.attempts.value, 8)));
     const jitter = delay * 0.2 * Math.random();
     this.attempts.value++;
     if (this._retryTimer) clearTimeout(this._retryTimer);

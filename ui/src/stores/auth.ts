@@ -3,7 +3,7 @@
 // localStorage.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { gateway, ErrorCodes, RpcError, errorMessage, type ConnectResult } from '../api/gateway';
+import { gateway, ErrorCodes, RpcError, type ConnectResult } from '../api/gateway';
 
 const StorageKey = 'openclaw.auth';
 
@@ -29,6 +29,7 @@ export const useAuthStore = defineStore('auth', () => {
   const notice = ref<string | null>(null);
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
   let refreshing: Promise<boolean> | null = null;
+  let epoch = 0; // bumped by every sign-out or expiry
   let onSignedOut: (() => void) | null = null;
 
   const signedIn = computed(() => saved.value !== null);
@@ -88,6 +89,8 @@ export const useAuthStore = defineStore('auth', () => {
   function refresh(): Promise<boolean> {
     if (refreshing) return refreshing;
     refreshing = (async () => {
+      // A sign-out (or expiry) while this refresh waits must win: its result is then dropped, not saved.
+      const started = epoch;
       const s = saved.value;
       if (!s || s.kind !== 'user' || !s.refreshToken) {
         expire('Your session has ended. Please sign in again.');
@@ -97,17 +100,25 @@ export const useAuthStore = defineStore('auth', () => {
         // The socket's own credential may be the expired one; auth.refresh needs none, so fall back to a bare socket.
         await gateway.ensureConnected().catch(() => gateway.open(null));
         const next = await gateway.call<LoginResult>('auth.refresh', { refreshToken: s.refreshToken });
+        if (epoch !== started) return false;
         persist({ kind: 'user', token: next.accessToken, refreshToken: next.refreshToken, expiresAt: next.expiresAt });
-        identity.value = await gateway.open(next.accessToken);
+        const opened = await gateway.open(next.accessToken);
+        if (epoch !== started) return false;
+        identity.value = opened;
         scheduleRefresh();
         return true;
       } catch (error) {
-        if (error instanceof RpcError && (error.code === ErrorCodes.ConnectionLost || error.code === ErrorCodes.Unreachable)) {
-          // Offline for now: try again shortly rather than throwing the user out.
-          refreshTimer = setTimeout(() => void refresh(), 5000);
+        if (epoch !== started) return false;
+        if (error instanceof RpcError && error.code === ErrorCodes.Unauthenticated) {
+          // The refresh token itself was refused (expired, spent or revoked): only this ends the sign-in.
+          expire('Your session has expired. Please sign in again.');
           return false;
         }
-        expire('Your session has expired. Please sign in again.');
+        // Offline, rate limited or a server error: keep the sign-in and try again (after the wait the gateway asks).
+        const retryAfter = error instanceof RpcError && error.code === ErrorCodes.RateLimited
+          ? Number((error.data as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds) || 5
+          : 5;
+        refreshTimer = setTimeout(() => void refresh(), retryAfter * 1000);
         return false;
       } finally {
         refreshing = null;
@@ -156,6 +167,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   function expire(message: string | null): void {
+    epoch++;
     if (refreshTimer) clearTimeout(refreshTimer);
     refreshTimer = null;
     persist(null);
@@ -170,9 +182,10 @@ export const useAuthStore = defineStore('auth', () => {
     onSignedOut = handler;
   }
 
-  gateway.onAuthLost((error) => {
+  gateway.onAuthLost(() => {
+    // Only a refused credential (-32001) gets here; a rate limit or server error is retried by the client itself.
     if (saved.value?.kind === 'user') void refresh();
-    else expire(error.code === ErrorCodes.RateLimited ? errorMessage(error) : 'The gateway token is no longer accepted. Please sign in again.');
+    else expire('The gateway token is no longer accepted. Please sign in again.');
   });
 
   return {
