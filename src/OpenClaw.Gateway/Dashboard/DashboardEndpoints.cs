@@ -59,7 +59,7 @@ internal static class DashboardEndpoints
             return WriteAsync(context, file);
         }
 
-        if (IsReserved(path) || Path.HasExtension(path))
+        if (IsReserved(path) || (LooksLikeAFile(path) && path != "/index.html"))
         {
             headers.CacheControl = "no-store";
             response.StatusCode = StatusCodes.Status404NotFound;
@@ -74,6 +74,14 @@ internal static class DashboardEndpoints
         }
 
         return WriteAsync(context, index);
+    }
+
+    // A missing file is 404, not the app: a last segment with an extension. Session keys (agent:…:peer.name:id) hold
+    // dots too but always colons, so a dotted peer id still deep-links into the app.
+    private static bool LooksLikeAFile(string path)
+    {
+        var last = path[(path.LastIndexOf('/') + 1)..];
+        return !last.Contains(':', StringComparison.Ordinal) && Path.HasExtension(last);
     }
 
     private static bool IsReserved(string path)

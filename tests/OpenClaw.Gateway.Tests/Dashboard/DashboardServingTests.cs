@@ -45,6 +45,9 @@ public sealed partial class DashboardServingTests
     [InlineData("/sessions")]
     [InlineData("/sessions/agent:default:webchat:peer:abc")]
     [InlineData("/chat/agent:default:webchat:peer:abc")]
+    [InlineData("/sessions/agent:default:cli:john.doe:ab12")]
+    [InlineData("/sessions/agent%3Adefault%3Acli%3Ajohn.doe%3Aab12")]
+    [InlineData("/index.html")]
     public async Task ClientRoute_ServesIndexNeverCachedWithStrictHeaders(string path)
     {
         await using var gateway = await StartAsync();
