@@ -467,7 +467,7 @@ internal sealed class SchemaCompiler
 
         try
         {
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout);
+            regex = new Regex(EcmaPattern.ToDotNet(pattern), RegexOptions.CultureInvariant, PatternTimeout);
         }
         catch (ArgumentException ex)
         {

@@ -13,7 +13,8 @@ internal readonly record struct SchemaNumber(bool IsDecimal, decimal Decimal, do
     /// <summary>Reads a number element (the caller checked its kind).</summary>
     public static SchemaNumber From(JsonElement element)
     {
-        if (element.TryGetDecimal(out var d))
+        // decimal rounds what is below its range (1e-40) to 0: then only double keeps the sign and the non-zero value.
+        if (element.TryGetDecimal(out var d) && (d != 0 || !HasNonZeroDigit(JsonMarshal.GetRawUtf8Value(element))))
         {
             return new SchemaNumber(true, d, (double)d);
         }
@@ -26,6 +27,24 @@ internal readonly record struct SchemaNumber(bool IsDecimal, decimal Decimal, do
         // Beyond double's range (1e400): only its sign matters for every comparison.
         var raw = JsonMarshal.GetRawUtf8Value(element);
         return new SchemaNumber(false, 0, raw.Length > 0 && raw[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity);
+    }
+
+    private static bool HasNonZeroDigit(ReadOnlySpan<byte> raw)
+    {
+        foreach (var b in raw)
+        {
+            if (b is (byte)'e' or (byte)'E')
+            {
+                return false;
+            }
+
+            if (b is >= (byte)'1' and <= (byte)'9')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the value has no fractional part (2020-12: 1.0 is an integer).</summary>

@@ -94,6 +94,20 @@ public sealed class ToolParameterSchemaKeywordTests
     [InlineData("""{"pattern":"^[a-z]+$"}""", "\"abC\"", false)]
     [InlineData("""{"pattern":"b"}""", "\"abc\"", true)]
     [InlineData("""{"pattern":"^a\\/b$"}""", "\"a\\/b\"", true)]
+    // ECMA-262 semantics where .NET's differ and would let more through: $ is the very end, . excludes \r, \d is ASCII.
+    [InlineData("""{"pattern":"^[a-z]+$"}""", "\"abc\\n\"", false)]
+    [InlineData("""{"pattern":"^\\d+$"}""", "\"\u0661\u0662\"", false)]
+    [InlineData("""{"pattern":"^\\d+$"}""", "\"12\"", true)]
+    [InlineData("""{"pattern":"^\\w+$"}""", "\"caf\u00e9\"", false)]
+    [InlineData("""{"pattern":"^a.c$"}""", "\"a\\rc\"", false)]
+    [InlineData("""{"pattern":"^a.c$"}""", "\"abc\"", true)]
+    [InlineData("""{"pattern":"^[.$]+$"}""", "\"$.\"", true)]
+    [InlineData("""{"pattern":"^a\\.b\\$$"}""", "\"a.b$\"", true)]
+    [InlineData("""{"pattern":"^[\\d]+$"}""", "\"\u0661\"", false)]
+    // Numbers below decimal's range keep their value and sign.
+    [InlineData("""{"minimum":0}""", "-1e-40", false)]
+    [InlineData("""{"multipleOf":0.5}""", "1e-40", false)]
+    [InlineData("""{"minimum":0}""", "0e5", true)]
     // Numbers, decimal-exact.
     [InlineData("""{"minimum":1}""", "1", true)]
     [InlineData("""{"minimum":1}""", "0.999", false)]
