@@ -28,6 +28,7 @@ internal sealed class SchemaEvaluator
     private PathSegment[] _path = new PathSegment[16];
     private int _pathLength;
     private int _depth;
+    private long _steps;
     private List<ValidationError>? _errors;
 
     /// <summary>The errors collected so far (empty when valid).</summary>
@@ -51,6 +52,13 @@ internal sealed class SchemaEvaluator
         if (++_depth > MaxDepth)
         {
             throw new SchemaTooDeepException();
+        }
+
+        // Breadth as well as depth: allOf/anyOf chains through $defs can multiply the work without nesting deeper.
+        if ((++_steps & 1023) == 0 && Stopwatch.GetElapsedTime(_started) > s_patternBudget)
+        {
+            _depth--;
+            throw new SchemaTooSlowException();
         }
 
         try
@@ -362,11 +370,13 @@ internal sealed class SchemaEvaluator
 
         if (node.UniqueItems && length > 1)
         {
+            // Indexing a JsonElement array walks it: take the items once.
+            var items = instance.EnumerateArray().ToArray();
             for (var i = 1; i < length; i++)
             {
                 for (var j = 0; j < i; j++)
                 {
-                    if (SchemaJson.JsonEquals(instance[i], instance[j]))
+                    if (SchemaJson.JsonEquals(items[i], items[j]))
                     {
                         if (!collect)
                         {
@@ -737,6 +747,16 @@ internal sealed class SchemaEvaluator
 }
 
 /// <summary>Schemas nested deeper than the evaluator allows for one value (a <c>$ref</c> cycle that never descends).</summary>
+/// <summary>Validating one value took longer than the call's budget (a schema whose combinators multiply the work).</summary>
+internal sealed class SchemaTooSlowException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SchemaTooSlowException()
+        : base("validation took too long")
+    {
+    }
+}
+
 internal sealed class SchemaTooDeepException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -63,6 +63,11 @@ public sealed class ToolParameterSchema
             // System.Text.Json will not decode a string holding a lone surrogate escape ("\ud800").
             return ValidationResult.FromErrors([new ValidationError("", "the parameters contain text that is not valid Unicode.")]);
         }
+        catch (SchemaTooSlowException)
+        {
+            return ValidationResult.FromErrors(
+                [new ValidationError("", "the tool's schema took too long to check these parameters; the call is refused.")]);
+        }
         catch (SchemaTooDeepException)
         {
             return ValidationResult.FromErrors(

@@ -188,6 +188,23 @@ public sealed class ToolParameterSchemaKeywordTests
     }
 
     [Fact]
+    public void Validate_ASchemaWhoseCombinatorsMultiplyTheWork_IsRefusedWithinTheBudget()
+    {
+        // 30 levels of allOf over two refs to the next level: 2^30 evaluations of a valid value, never deeper than 31.
+        var defs = string.Join(",", Enumerable.Range(0, 30).Select(i => $$"""
+            "d{{i}}":{"allOf":[{"$ref":"#/$defs/d{{i + 1}}"},{"$ref":"#/$defs/d{{i + 1}}"}]}
+            """));
+        var schema = ToolParameterSchema.Parse("""{"$defs":{""" + defs + ""","d30":{"type":"string"}},"$ref":"#/$defs/d0"}""");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = schema.Validate(Json("\"x\""));
+
+        Assert.False(result.IsValid);
+        Assert.Contains("took too long", result.ToString(), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"refused after {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Validate_ReportsEveryViolationWithItsPointer()
     {
         var schema = """
