@@ -15,6 +15,9 @@ internal sealed class CliProgress : IDisposable
 
     private CliProgress(TextWriter? terminal) => _terminal = terminal;
 
+    /// <summary>A progress that shows nothing.</summary>
+    public static CliProgress None => new(null);
+
     /// <summary>Whether this progress is shown (standard error is a terminal).</summary>
     public bool Live => _terminal is not null;
 

@@ -44,12 +44,16 @@ internal static class CompletionCommand
 
     // The directive takes the cursor's offset into the whole command line and the line itself as one argument;
     // it prints one suggestion a line: every one CONTAINING the word being completed ("st" gives install too), so
-    // each script keeps those that start with it, as a shell's Tab does (zsh's compadd and fish filter by themselves).
+    // each script keeps those that start with it, as a shell's Tab does (zsh's compadd and fish filter by themselves),
+    // comparing literally: no glob, wildcard or expansion applies to a suggestion or to the typed word.
     private const string Bash = """
         # openclaw completion for bash: source <(openclaw completion bash)
         _openclaw_complete() {
-            local IFS=$'\n'
-            COMPREPLY=($(compgen -W "$(openclaw "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null)" -- "${COMP_WORDS[COMP_CWORD]}"))
+            local word="${COMP_WORDS[COMP_CWORD]}" line
+            COMPREPLY=()
+            while IFS= read -r line; do
+                [[ "$line" == "$word"* ]] && COMPREPLY+=("$line")
+            done < <(openclaw "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null)
         }
         complete -o default -F _openclaw_complete openclaw
 
@@ -82,7 +86,7 @@ internal static class CompletionCommand
             param($wordToComplete, $commandAst, $cursorPosition)
             $line = $commandAst.ToString()
             $position = $cursorPosition - $commandAst.Extent.StartOffset
-            & openclaw "[suggest:$position]" "$line" 2>$null | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+            & openclaw "[suggest:$position]" "$line" 2>$null | Where-Object { $_.StartsWith($wordToComplete, [System.StringComparison]::Ordinal) } | ForEach-Object {
                 [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
             }
         }

@@ -314,7 +314,9 @@ internal static class SessionCommands
 
         var count = 0L;
         var documents = new List<JsonDocument>();
-        using var progress = CliProgress.For(error);
+        // No progress when the export itself goes to this terminal: it would be mixed into the events.
+        var toTerminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        using var progress = toTerminal ? CliProgress.None : CliProgress.For(error);
         await ReadEventsAsync(source, key, 0, int.MaxValue, documents, async page =>
         {
             foreach (var e in page)
@@ -329,7 +331,7 @@ internal static class SessionCommands
             {
                 progress.Update($"exporting: {count} events…");
             }
-            else if (count >= EventsPage)
+            else if (count >= EventsPage && !toTerminal)
             {
                 // Redirected: a line per page of a long export, so a log shows it moving.
                 await error.WriteLineAsync($"exporting: {count} events…");

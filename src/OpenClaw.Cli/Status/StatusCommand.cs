@@ -183,7 +183,7 @@ internal static class StatusCommand
         }
         else
         {
-            Line(text, "gateway", P("not running", Tone.Bad) + ": " + gateway.Problem);
+            Line(text, "gateway", P("not running", Tone.Bad) + ": " + CliText.Printable(gateway.Problem ?? string.Empty));
         }
 
         Lines(text, "agents", report.Agents.Select(a => $"{a.Id}: {a.Model}, sandbox {a.Sandbox}"), "none configured");
@@ -192,7 +192,7 @@ internal static class StatusCommand
             null => $"{p.Name}: key unknown",
             true => p.Auth == "oauth" ? $"{p.Name}: {P("signed in", Tone.Good)}" : $"{p.Name}: {P("key present", Tone.Good)}",
             false when p.Auth == "none" => $"{p.Name}: no key needed",
-            false => $"{p.Name}: {P("key missing", Tone.Bad)}" + (p.Problem is null ? string.Empty : " — " + p.Problem),
+            false => $"{p.Name}: {P("key missing", Tone.Bad)}" + (p.Problem is null ? string.Empty : " — " + CliText.Printable(p.Problem)),
         }), "none configured");
         if (!gateway.Running)
         {
@@ -205,7 +205,7 @@ internal static class StatusCommand
             if (report.Channels is { } channels)
             {
                 Lines(text, "channels", channels.Select(c => !c.Enabled ? $"{c.Id}: off"
-                    : c.Error is { } problem ? $"{c.Id}: {P("error", Tone.Bad)} — {problem}"
+                    : c.Error is { } problem ? $"{c.Id}: {P("error", Tone.Bad)} — {CliText.Printable(problem)}"
                     : c.Connected ? $"{c.Id}: {P("connected", Tone.Good)}" : $"{c.Id}: {P("not connected", Tone.Warning)}"), "none");
             }
 
