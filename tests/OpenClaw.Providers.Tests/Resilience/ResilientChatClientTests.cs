@@ -181,6 +181,31 @@ public sealed class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task A_caller_cancelling_while_the_provider_is_silent_mid_reply_ends_the_stream_at_once()
+    {
+        // chat.abort while the model is thinking between tokens: the cancellation must reach the provider's stream
+        // itself (nothing else would end the wait until the stall timeout).
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var inner = new OneTokenThenSilentChatClient();
+        using var client = Create(inner);
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(s_prompt, cancellationToken: caller.Token))
+            {
+                first.TrySetResult();
+            }
+        }, Ct);
+        await first.Task.WaitAsync(TestTimeouts.Default, Ct);
+        await inner.Silent.WaitAsync(TestTimeouts.Default, Ct);
+
+        await caller.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading.WaitAsync(TestTimeouts.Default, Ct));
+        Assert.True(inner.SawCancellation);
+    }
+
+    [Fact]
     public async Task A_stream_that_fails_after_a_token_is_not_retried()
     {
         var cut = new ProviderException(Provider, ProviderFailure.Interrupted, "cut");

@@ -146,3 +146,41 @@ internal sealed class KeepAliveOnlyChatClient : IChatClient
     {
     }
 }
+
+/// <summary>Streams one token, then says nothing more until the caller's token is cancelled (a model pausing mid-reply).</summary>
+internal sealed class OneTokenThenSilentChatClient : IChatClient
+{
+    private readonly TaskCompletionSource _silent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _sawCancellation;
+
+    /// <summary>Completes once the first token went out and the stream is waiting.</summary>
+    public Task Silent => _silent.Task;
+
+    /// <summary>Whether the stream's own token was cancelled while it waited.</summary>
+    public bool SawCancellation => _sawCancellation;
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "one ");
+        _silent.TrySetResult();
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _sawCancellation = true;
+            throw;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+}
