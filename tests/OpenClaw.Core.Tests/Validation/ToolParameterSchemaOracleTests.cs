@@ -1,10 +1,7 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using OpenClaw.Core.Validation;
-using OpenClaw.Testing;
 
 namespace OpenClaw.Core.Tests.Validation;
 
@@ -77,81 +74,12 @@ public sealed class ToolParameterSchemaOracleTests
     }
 
     /// <summary>One verdict per case from tests/oracle/schema-oracle.mjs: "ok" and a 1/0 per value, or "refused".</summary>
-    private static async Task<string[]> RunAjvAsync(List<(string Schema, string[] Instances)> cases, CancellationToken cancellationToken)
-    {
-        var oracleDirectory = Path.Combine(FindRepositoryRoot(), "tests", "oracle");
-        if (!File.Exists(Path.Combine(oracleDirectory, "node_modules", "ajv", "package.json")))
-        {
-            Assert.Fail($"npm ajv is not installed in {oracleDirectory}/node_modules; run scripts/setup.sh (npm ci there).");
-        }
-
-        using var temp = new TempDirectory();
-        var corpus = temp.Combine("schemas.txt");
-        var lines = new StringBuilder();
-        foreach (var (schema, instances) in cases)
-        {
-            lines.Append("{\"schema\":").Append(schema).Append(",\"instances\":[").AppendJoin(',', instances).Append("]}\n");
-        }
-
-        await File.WriteAllTextAsync(corpus, lines.ToString(), cancellationToken);
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = oracleDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(oracleDirectory, "schema-oracle.mjs"));
-        start.ArgumentList.Add(corpus);
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"node is not on PATH ({ex.Message}); the ajv oracle test needs Node.js: run scripts/setup.sh.");
-            throw;
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).WaitAsync(TestTimeouts.Default, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            var output = await stdout;
-            var errors = await stderr;
-            Assert.True(process.ExitCode == 0, $"node schema-oracle.mjs failed with exit code {process.ExitCode}: {errors}");
-            var verdicts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(cases.Count, verdicts.Length);
-            return verdicts;
-        }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenClaw.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        Assert.Fail($"OpenClaw.slnx not found above {AppContext.BaseDirectory}; the oracle tests run from the repository.");
-        return "";
-    }
+    private static Task<string[]> RunAjvAsync(List<(string Schema, string[] Instances)> cases, CancellationToken cancellationToken) =>
+        NodeOracle.RunAsync(
+            "schema-oracle.mjs",
+            "ajv",
+            [.. cases.Select(c => "{\"schema\":" + c.Schema + ",\"instances\":[" + string.Join(',', c.Instances) + "]}")],
+            cancellationToken);
 
     /// <summary>Random schemas over the supported keywords, and values near their edges, as JSON text.</summary>
     private sealed class SchemaCorpus(Random random)

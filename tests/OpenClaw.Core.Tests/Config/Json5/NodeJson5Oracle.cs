@@ -1,9 +1,6 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using OpenClaw.Core.Config.Json5;
-using OpenClaw.Testing;
 
 namespace OpenClaw.Core.Tests.Config.Json5;
 
@@ -14,84 +11,8 @@ namespace OpenClaw.Core.Tests.Config.Json5;
 internal static class NodeJson5Oracle
 {
     /// <summary>Each document's verdict from json5: "ok &lt;canonical value&gt;" or "reject &lt;line&gt;:&lt;column&gt; &lt;message&gt;".</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken)
-    {
-        var oracleDirectory = Path.Combine(FindRepositoryRoot(), "tests", "oracle");
-        var script = Path.Combine(oracleDirectory, "json5-oracle.mjs");
-        if (!File.Exists(Path.Combine(oracleDirectory, "node_modules", "json5", "package.json")))
-        {
-            Assert.Fail($"npm json5 is not installed in {oracleDirectory}/node_modules; run scripts/setup.sh (npm ci there).");
-        }
-
-        using var temp = new TempDirectory();
-        var corpus = temp.Combine("corpus.txt");
-        var lines = new StringBuilder();
-        foreach (var document in documents)
-        {
-            lines.Append(QuoteAscii(document)).Append('\n');
-        }
-
-        await File.WriteAllTextAsync(corpus, lines.ToString(), cancellationToken);
-
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = oracleDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(corpus);
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"node is not on PATH ({ex.Message}); the JSON5 oracle tests need Node.js: run scripts/setup.sh.");
-            throw;
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).WaitAsync(TestTimeouts.Default, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            var output = await stdout;
-            var errors = await stderr;
-            Assert.True(process.ExitCode == 0, $"node json5-oracle.mjs failed with exit code {process.ExitCode}: {errors}");
-            var verdicts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(documents.Count, verdicts.Length);
-            return verdicts;
-        }
-    }
-
-    /// <summary>The directory holding OpenClaw.slnx, found by walking up from the test binaries.</summary>
-    public static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenClaw.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        Assert.Fail($"OpenClaw.slnx not found above {AppContext.BaseDirectory}; the oracle tests run from the repository.");
-        return "";
-    }
+    public static async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken) =>
+        await NodeOracle.RunAsync("json5-oracle.mjs", "json5", [.. documents.Select(QuoteAscii)], cancellationToken);
 
     /// <summary>
     /// Our verdict for <paramref name="text"/>, in the oracle's form, with duplicate keys resolved as json5 does;
