@@ -112,6 +112,29 @@ describe('sessions', () => {
     await page.close();
   });
 
+  test('in a session longer than one page of events the slider reaches the first and the last event', async () => {
+    const long = (await gateway.rpc('sessions.create', {})).sessionKey;
+    for (let i = 1; i <= 40; i++) await say(long, `long message ${i}`);
+    const events = await allEvents(long);
+    assert.ok(events.length > 100, `more than one page (${events.length} events)`);
+    const page = await browser.newPage();
+    await signIn(page, gateway);
+    await openSession(page, long);
+    const slider = page.getByTestId('time-slider');
+    await waitFor(async () => (await slider.getAttribute('max')) === String(events.length - 1), 'the slider spans every event');
+
+    await slider.focus();
+    await slider.press('Home');
+    await waitFor(async () => (await page.getByTestId('travel-position').innerText()).includes(`#${events[0].seq}`), 'at the first event');
+    await slider.press('End');
+    await waitFor(async () => (await page.getByTestId('travel-position').innerText()).includes(`#${events.at(-1).seq}`), 'at the last event');
+    await messages(page).filter({ hasText: 'You said: long message 40' }).first().waitFor({ timeout: Timeout });
+    // One before the end: the conversation as it was then, the last reply not yet there.
+    await slider.press('ArrowLeft');
+    await page.getByTestId('past-banner').waitFor({ timeout: Timeout });
+    await page.close();
+  });
+
   test('the time-travel slider shows an earlier conversation, and Fork from here makes a session holding that prefix', async () => {
     const page = await browser.newPage();
     const seen = watchPage(page);
