@@ -52,16 +52,19 @@ internal static class CliText
         return text.ToString().TrimEnd();
     }
 
-    /// <summary>One JSON document written by <paramref name="write"/>, indented, for a command's <c>--json</c>.</summary>
+    /// <summary>
+    /// One JSON document written by <paramref name="write"/>, indented, non-ASCII kept readable: what every
+    /// <c>--json</c> and every pretty-printed answer uses.
+    /// </summary>
     public static string Json(Action<System.Text.Json.Utf8JsonWriter> write)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     // Direction overrides and isolates reorder what is shown ("Trojan Source").

@@ -17,7 +17,7 @@ internal static class NodeOracle
     /// </summary>
     public static async Task<string[]> RunAsync(string script, string package, IReadOnlyList<string> corpusLines, CancellationToken cancellationToken)
     {
-        var oracleDirectory = Path.Combine(FindRepositoryRoot(), "tests", "oracle");
+        var oracleDirectory = Path.Combine(RepositoryPaths.Root(), "tests", "oracle");
         if (!File.Exists(Path.Combine(oracleDirectory, "node_modules", package, "package.json")))
         {
             Assert.Fail($"npm {package} is not installed in {oracleDirectory}/node_modules; run scripts/setup.sh (npm ci there).");
@@ -75,20 +75,5 @@ internal static class NodeOracle
             Assert.Equal(corpusLines.Count, verdicts.Length);
             return verdicts;
         }
-    }
-
-    /// <summary>The directory holding OpenClaw.slnx, found by walking up from the test binaries.</summary>
-    public static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenClaw.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        Assert.Fail($"OpenClaw.slnx not found above {AppContext.BaseDirectory}; the oracle tests run from the repository.");
-        return "";
     }
 }

@@ -6,10 +6,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cliDll, launchBrowser, screenshot, signIn, Timeout, waitFor, watchPage } from './harness.mjs';
+import { cliDll, freePort, launchBrowser, screenshot, signIn, Timeout, waitFor, watchPage } from './harness.mjs';
 import { startFakeModel } from './fake-model.mjs';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'openclaw-first-run-'));
@@ -20,17 +19,6 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   rmSync(root, { recursive: true, force: true });
 });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `openclaw <args>` to its end: { code, stdout, stderr }. */
 function openclaw(...args) {

@@ -77,7 +77,8 @@ export function cliDll() {
   return candidates[0];
 }
 
-function freePort() {
+/** A free loopback port (closed again before it is returned). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenClaw.Cli.Gateway;
@@ -278,12 +277,6 @@ internal static class ConfigCommands
             return node.GetValue<string>();
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            node.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return CliText.Json(w => node.WriteTo(w));
     }
 }

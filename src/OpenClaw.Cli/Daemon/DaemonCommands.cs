@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using OpenClaw.Cli.Gateway;
 using OpenClaw.Core;
 
@@ -174,8 +173,7 @@ internal static class DaemonCommands
                 running = manager.IsRunning(answer) ?? throw manager.Failed(command, answer);
             }
 
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            await output.WriteLineAsync(CliText.Json(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("manager", manager.Program == "systemctl" ? "systemd" : "launchd");
@@ -183,9 +181,7 @@ internal static class DaemonCommands
                 writer.WriteBoolean("installed", installed);
                 writer.WriteBoolean("running", running == true);
                 writer.WriteEndObject();
-            }
-
-            await output.WriteLineAsync(Encoding.UTF8.GetString(buffer.ToArray()));
+            }));
             return running == true ? CliExit.Success : CliExit.GatewayNotRunning;
         }
 

@@ -265,29 +265,23 @@ internal static class DoctorCommand
         _ => "skip",
     };
 
-    internal static string ToJson(IReadOnlyList<CheckResult> checks)
+    internal static string ToJson(IReadOnlyList<CheckResult> checks) => CliText.Json(w =>
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        w.WriteStartArray();
+        foreach (var check in checks)
         {
-            w.WriteStartArray();
-            foreach (var check in checks)
+            w.WriteStartObject();
+            w.WriteString("id", check.Id);
+            w.WriteString("status", Label(check.Status).ToLowerInvariant());
+            w.WriteString("message", check.Message);
+            if (check.Fix is not null)
             {
-                w.WriteStartObject();
-                w.WriteString("id", check.Id);
-                w.WriteString("status", Label(check.Status).ToLowerInvariant());
-                w.WriteString("message", check.Message);
-                if (check.Fix is not null)
-                {
-                    w.WriteString("fix", check.Fix);
-                }
-
-                w.WriteEndObject();
+                w.WriteString("fix", check.Fix);
             }
 
-            w.WriteEndArray();
+            w.WriteEndObject();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+        w.WriteEndArray();
+    });
 }

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using OpenClaw.Core.Config;
 using OpenClaw.Core.State;
@@ -104,18 +101,12 @@ internal static class GatewayStatusCommand
     }
 
     /// <summary>The state as JSON: <c>{running, stateDir, address?, version?, pid?, uptimeSeconds?, startedAt?, problem?}</c>.</summary>
-    public static string Json(GatewayState state)
+    public static string Json(GatewayState state) => CliText.Json(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            WriteProperties(writer, state);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        writer.WriteStartObject();
+        WriteProperties(writer, state);
+        writer.WriteEndObject();
+    });
 
     /// <summary>Writes the state's properties into an object already open on <paramref name="writer"/>.</summary>
     public static void WriteProperties(Utf8JsonWriter writer, GatewayState state)

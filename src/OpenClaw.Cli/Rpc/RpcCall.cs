@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace OpenClaw.Cli.Rpc;
@@ -89,16 +87,7 @@ internal static class RpcCall
     }
 
     /// <summary>The JSON text of <paramref name="element"/>, indented, non-ASCII kept readable.</summary>
-    public static string Indented(JsonElement element)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            element.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Indented(JsonElement element) => CliText.Json(element.WriteTo);
 
     private static byte[] Request(string method, JsonElement? parameters)
     {

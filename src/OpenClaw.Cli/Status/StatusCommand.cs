@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using OpenClaw.Cli.Gateway;
 using OpenClaw.Cli.Rpc;
@@ -230,116 +228,112 @@ internal static class StatusCommand
     }
 
     /// <summary>The summary as one JSON object.</summary>
-    internal static string Json(StatusReport report)
+    internal static string Json(StatusReport report) => CliText.Json(writer => WriteJson(writer, report)) + Environment.NewLine;
+
+    private static void WriteJson(Utf8JsonWriter writer, StatusReport report)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        writer.WriteStartObject();
+        writer.WriteStartObject("gateway");
+        GatewayStatusCommand.WriteProperties(writer, report.Gateway);
+        if (report.MemoryBytes is { } memory)
+        {
+            writer.WriteNumber("memoryBytes", memory);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("agents");
+        foreach (var agent in report.Agents)
         {
             writer.WriteStartObject();
-            writer.WriteStartObject("gateway");
-            GatewayStatusCommand.WriteProperties(writer, report.Gateway);
-            if (report.MemoryBytes is { } memory)
-            {
-                writer.WriteNumber("memoryBytes", memory);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteStartArray("agents");
-            foreach (var agent in report.Agents)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", agent.Id);
-                writer.WriteString("model", agent.Model);
-                writer.WriteString("sandbox", agent.Sandbox);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("providers");
-            foreach (var provider in report.Providers)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", provider.Name);
-                writer.WriteString("auth", provider.Auth);
-                if (provider.HasKey is { } hasKey)
-                {
-                    writer.WriteBoolean("hasKey", hasKey);
-                }
-                else
-                {
-                    writer.WriteNull("hasKey");
-                }
-
-                if (provider.Problem is { } problem)
-                {
-                    writer.WriteString("problem", problem);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            if (report.Channels is { } channels)
-            {
-                writer.WriteStartArray("channels");
-                foreach (var channel in channels)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("id", channel.Id);
-                    writer.WriteBoolean("enabled", channel.Enabled);
-                    writer.WriteBoolean("connected", channel.Connected);
-                    if (channel.Error is { } problem)
-                    {
-                        writer.WriteString("error", problem);
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }
-            else
-            {
-                writer.WriteNull("channels");
-            }
-
-            if (report.Sessions is var (total, active))
-            {
-                writer.WriteStartObject("sessions");
-                writer.WriteNumber("total", total);
-                writer.WriteNumber("active", active);
-                writer.WriteEndObject();
-            }
-            else
-            {
-                writer.WriteNull("sessions");
-            }
-
-            if (report.Usage is { } usage)
-            {
-                writer.WriteStartObject("usageToday");
-                writer.WriteNumber("requests", usage.Requests);
-                writer.WriteNumber("totalTokens", usage.TotalTokens);
-                writer.WriteNumber("inputTokens", usage.InputTokens);
-                writer.WriteNumber("outputTokens", usage.OutputTokens);
-                writer.WriteEndObject();
-            }
-            else
-            {
-                writer.WriteNull("usageToday");
-            }
-
-            writer.WriteStartArray("notes");
-            foreach (var note in report.Notes)
-            {
-                writer.WriteStringValue(note);
-            }
-
-            writer.WriteEndArray();
+            writer.WriteString("id", agent.Id);
+            writer.WriteString("model", agent.Model);
+            writer.WriteString("sandbox", agent.Sandbox);
             writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan) + Environment.NewLine;
+        writer.WriteEndArray();
+        writer.WriteStartArray("providers");
+        foreach (var provider in report.Providers)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", provider.Name);
+            writer.WriteString("auth", provider.Auth);
+            if (provider.HasKey is { } hasKey)
+            {
+                writer.WriteBoolean("hasKey", hasKey);
+            }
+            else
+            {
+                writer.WriteNull("hasKey");
+            }
+
+            if (provider.Problem is { } problem)
+            {
+                writer.WriteString("problem", problem);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (report.Channels is { } channels)
+        {
+            writer.WriteStartArray("channels");
+            foreach (var channel in channels)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", channel.Id);
+                writer.WriteBoolean("enabled", channel.Enabled);
+                writer.WriteBoolean("connected", channel.Connected);
+                if (channel.Error is { } problem)
+                {
+                    writer.WriteString("error", problem);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+        else
+        {
+            writer.WriteNull("channels");
+        }
+
+        if (report.Sessions is var (total, active))
+        {
+            writer.WriteStartObject("sessions");
+            writer.WriteNumber("total", total);
+            writer.WriteNumber("active", active);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("sessions");
+        }
+
+        if (report.Usage is { } usage)
+        {
+            writer.WriteStartObject("usageToday");
+            writer.WriteNumber("requests", usage.Requests);
+            writer.WriteNumber("totalTokens", usage.TotalTokens);
+            writer.WriteNumber("inputTokens", usage.InputTokens);
+            writer.WriteNumber("outputTokens", usage.OutputTokens);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("usageToday");
+        }
+
+        writer.WriteStartArray("notes");
+        foreach (var note in report.Notes)
+        {
+            writer.WriteStringValue(note);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
     private static void Line(StringBuilder text, string label, string value) =>

@@ -17,7 +17,7 @@ public sealed class CompletionShellTests : IDisposable
     {
         // `openclaw` on PATH, as the scripts expect: a wrapper that runs the built binary over a private state dir.
         var bin = Directory.CreateDirectory(_dir.Combine("bin")).FullName;
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
+        var host = RepositoryPaths.DotnetHost();
         var wrapper = Path.Combine(bin, "openclaw");
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec '{host}' '{Path.Combine(AppContext.BaseDirectory, "openclaw.dll")}' \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -111,7 +111,7 @@ public sealed class CompletionShellTests : IDisposable
 
     private static string PowerShell()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root();
         var local = Path.Combine(root, ".tools", "pwsh", "pwsh");
         var path = File.Exists(local) ? local : new[] { "/usr/bin/pwsh", "/usr/local/bin/pwsh" }.FirstOrDefault(File.Exists);
         Assert.True(path is not null, "PowerShell is not installed; scripts/setup.sh installs it (dotnet tool install --tool-path .tools/pwsh PowerShell).");
@@ -119,17 +119,4 @@ public sealed class CompletionShellTests : IDisposable
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenClaw.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return AppContext.BaseDirectory;
-    }
 }

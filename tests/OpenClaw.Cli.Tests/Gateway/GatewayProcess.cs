@@ -36,7 +36,7 @@ internal sealed partial class GatewayProcess : IDisposable
     /// <summary>Starts <c>openclaw</c> with extra environment variables.</summary>
     public static GatewayProcess Start(string stateDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo(DotnetHost())
+        var info = new ProcessStartInfo(RepositoryPaths.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -182,9 +182,6 @@ internal sealed partial class GatewayProcess : IDisposable
         }
     }
 
-    // `dotnet test` tells child processes which host runs them; otherwise the one on PATH.
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     [GeneratedRegex(@"openclaw gateway listening on (http://\S+)")]
     private static partial Regex ListeningPattern();

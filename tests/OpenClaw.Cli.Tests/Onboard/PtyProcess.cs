@@ -42,7 +42,7 @@ internal sealed class PtyProcess : IDisposable
     /// <summary>Starts <c>openclaw</c> with <paramref name="args"/> at a pseudo-terminal, with extra environment variables.</summary>
     public static PtyProcess Start(string stateDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var command = string.Join(' ', new[] { DotnetHost(), Path.Combine(AppContext.BaseDirectory, "openclaw.dll") }.Concat(args).Select(Quote));
+        var command = string.Join(' ', new[] { RepositoryPaths.DotnetHost(), Path.Combine(AppContext.BaseDirectory, "openclaw.dll") }.Concat(args).Select(Quote));
         var info = new ProcessStartInfo("script")
         {
             RedirectStandardInput = true,
@@ -145,6 +145,4 @@ internal sealed class PtyProcess : IDisposable
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
