@@ -23,7 +23,7 @@ internal sealed class CliProgress : IDisposable
 
     /// <summary>Progress on <paramref name="error"/>, live only when it is the process's standard error at a terminal.</summary>
     public static CliProgress For(TextWriter error) =>
-        new(ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected &&
+        new(ReferenceEquals(error, Console.Error) && CliStyle.IsTerminal(error) &&
             !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal) ? error : null);
 
     /// <summary>Shows <paramref name="text"/> in place of the last progress line; skipped when the last was under 100 ms ago unless <paramref name="force"/>.</summary>

@@ -24,8 +24,12 @@ internal enum Tone
 internal static class CliStyle
 {
     /// <summary>Whether text written to <paramref name="output"/> may carry colour.</summary>
-    public static bool Enabled(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Allowed(Environment.GetEnvironmentVariable);
+    public static bool Enabled(TextWriter output) => IsTerminal(output) && Allowed(Environment.GetEnvironmentVariable);
+
+    /// <summary>Whether <paramref name="writer"/> is the process's standard output or error and that goes to a terminal.</summary>
+    public static bool IsTerminal(TextWriter writer) =>
+        (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected) ||
+        (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
 
     /// <summary>Whether the environment allows colour (the terminal check aside).</summary>
     public static bool Allowed(Func<string, string?> environment) =>

@@ -315,7 +315,7 @@ internal static class SessionCommands
         var count = 0L;
         var documents = new List<JsonDocument>();
         // No progress when the export itself goes to this terminal: it would be mixed into the events.
-        var toTerminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var toTerminal = CliStyle.IsTerminal(output);
         using var progress = toTerminal ? CliProgress.None : CliProgress.For(error);
         await ReadEventsAsync(source, key, 0, int.MaxValue, documents, async page =>
         {
